@@ -1,0 +1,75 @@
+/** Command-line parsing for `spikegrid run`: flags, values, repeatable `--set name=value`. */
+import { ModelError } from '../errors.ts';
+
+export interface RunArgs {
+  model: string;
+  tMs: number;
+  dt?: number;
+  seed?: number;
+  set: Record<string, string | number | boolean>;
+  out?: string;
+  record: boolean;
+  progress: boolean;
+}
+
+const USAGE = 'usage: spikegrid run MODEL --t MS [--dt MS] [--seed N] [--set name=value …] [--out DIR] [--no-record] [--no-progress]';
+
+export function parseRunArgs(argv: readonly string[]): RunArgs {
+  const args: Partial<RunArgs> & { set: RunArgs['set'] } = { set: {}, record: true, progress: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new ModelError('INVALID_VALUE', `${arg} needs a value; ${USAGE}`);
+      return v;
+    };
+    const number = (name: string) => {
+      const text = value();
+      const n = Number(text);
+      if (text.trim() === '' || !Number.isFinite(n)) throw new ModelError('INVALID_VALUE', `${name} must be a number, got ${JSON.stringify(text)}`);
+      return n;
+    };
+    switch (arg) {
+      case '--t':
+        args.tMs = number('--t');
+        break;
+      case '--dt':
+        args.dt = number('--dt');
+        break;
+      case '--seed':
+        args.seed = number('--seed');
+        break;
+      case '--set': {
+        const pair = value();
+        const eq = pair.indexOf('=');
+        if (eq <= 0) throw new ModelError('INVALID_VALUE', `--set needs name=value, got ${JSON.stringify(pair)}`);
+        args.set[pair.slice(0, eq)] = parseSetValue(pair.slice(eq + 1));
+        break;
+      }
+      case '--out':
+        args.out = value();
+        break;
+      case '--no-record':
+        args.record = false;
+        break;
+      case '--no-progress':
+        args.progress = false;
+        break;
+      default:
+        if (arg.startsWith('--') || args.model !== undefined) throw new ModelError('INVALID_VALUE', `unknown argument ${JSON.stringify(arg)}; ${USAGE}`);
+        args.model = arg;
+    }
+  }
+  if (args.model === undefined) throw new ModelError('INVALID_VALUE', `MODEL is missing; ${USAGE}`);
+  if (args.tMs === undefined) throw new ModelError('INVALID_VALUE', `--t (model time in ms) is missing; ${USAGE}`);
+  if (!(args.tMs > 0)) throw new ModelError('INVALID_VALUE', `--t must be > 0 ms, got ${args.tMs}`);
+  return args as RunArgs;
+}
+
+function parseSetValue(text: string): string | number | boolean {
+  if (text === 'true' || text === 'false') return text === 'true';
+  const n = Number(text);
+  return text.trim() !== '' && Number.isFinite(n) ? n : text;
+}
+
+export { USAGE };

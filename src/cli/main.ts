@@ -1,0 +1,63 @@
+/**
+ * The `spikegrid` command.
+ *
+ *   spikegrid run MODEL --t MS [--dt MS] [--seed N] [--set name=value …] [--out DIR] [--no-record]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModelError } from '../errors.ts';
+import { normalizeDescription } from '../ir/normalize.ts';
+import { CsvSpikeRecorder } from '../monitor/csvSpikeRecorder.ts';
+import type { Recorder } from '../monitor/recorder.ts';
+import { runLocal, stepsFor } from '../run/runLocal.ts';
+import { parseRunArgs, USAGE } from './args.ts';
+import { loadModel } from './loadModel.ts';
+import { ProgressBar } from './progress.ts';
+import { runManifest } from './runManifest.ts';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'run') return await run(rest);
+    if (command === undefined || command === '--help' || command === '-h') {
+      console.log(USAGE);
+      return command === undefined ? 1 : 0;
+    }
+    throw new ModelError('INVALID_VALUE', `unknown command ${JSON.stringify(command)}; ${USAGE}`);
+  } catch (error) {
+    if (error instanceof ModelError) {
+      console.error(`spikegrid: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function run(argv: readonly string[]): Promise<number> {
+  const wallStart = performance.now();
+  const args = parseRunArgs(argv);
+  const raw = await loadModel(args.model, args.set);
+  const description = normalizeDescription({
+    ...raw,
+    ...(args.dt !== undefined ? { dt: args.dt } : {}),
+    ...(args.seed !== undefined ? { seed: args.seed } : {}),
+  });
+  const steps = stepsFor(args.tMs, description.dt);
+  const recorders: Recorder[] = [];
+  if (args.out) {
+    mkdirSync(args.out, { recursive: true });
+    if (args.record) recorders.push(new CsvSpikeRecorder(join(args.out, 'spikes.csv')));
+  }
+  const bar = args.progress && process.stderr.isTTY ? new ProgressBar(process.stderr, args.tMs, description.dt) : null;
+  const stats = runLocal(description, { steps, recorders, onProgress: bar ? (done, total) => bar.update(done, total) : undefined });
+  bar?.done();
+  const manifest = runManifest(description, stats, (performance.now() - wallStart) / 1000);
+  if (args.out) writeFileSync(join(args.out, 'run.json'), JSON.stringify(manifest, null, 2) + '\n');
+
+  const rates = Object.entries(manifest.populations).map(([name, p]) => `${name} ${p.rate_hz.toFixed(2)} Hz`).join(', ');
+  console.log(`${manifest.t_ms} ms in ${manifest.sim_s.toFixed(2)} s (rtf ${manifest.rtf.toFixed(3)}, build ${manifest.build_s.toFixed(2)} s), ${manifest.synapses} synapses, ${manifest.spikes} spikes`);
+  console.log(`rates: ${rates}`);
+  console.log(`spikes_sha256 ${manifest.spikes_sha256}`);
+  if (args.out) console.log(`wrote ${join(args.out, 'run.json')}`);
+  return 0;
+}

@@ -1,0 +1,49 @@
+/** `run.json`: what a run was and how it went, for people and for comparing runs at a glance. */
+import type { NetworkDescription } from '../ir/description.ts';
+import type { RunStats } from '../run/runLocal.ts';
+
+export interface RunManifest {
+  t_ms: number;
+  dt_ms: number;
+  steps: number;
+  seed: number;
+  workers: number;
+  build_s: number;
+  sim_s: number;
+  wall_s: number;
+  /** Simulation wall time / model time (building excluded). */
+  rtf: number;
+  synapses: number;
+  events: number;
+  events_per_s: number;
+  spikes: number;
+  spikes_sha256: string;
+  populations: Record<string, { size: number; spikes: number; rate_hz: number }>;
+}
+
+export function runManifest(description: NetworkDescription, stats: RunStats, wall_s: number): RunManifest {
+  const t_ms = stats.steps * description.dt;
+  const modelS = t_ms / 1000;
+  const populations: RunManifest['populations'] = {};
+  description.populations.forEach((p, i) => {
+    const spikes = stats.population_spikes[i];
+    populations[p.name] = { size: p.size, spikes, rate_hz: modelS > 0 ? spikes / p.size / modelS : 0 };
+  });
+  return {
+    t_ms,
+    dt_ms: description.dt,
+    steps: stats.steps,
+    seed: description.seed,
+    workers: stats.workers,
+    build_s: stats.build_s,
+    sim_s: stats.sim_s,
+    wall_s,
+    rtf: modelS > 0 ? stats.sim_s / modelS : 0,
+    synapses: stats.synapses,
+    events: stats.events,
+    events_per_s: stats.sim_s > 0 ? stats.events / stats.sim_s : 0,
+    spikes: stats.spikes,
+    spikes_sha256: stats.spikes_sha256,
+    populations,
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * ExpLIF: NEST's `iaf_psc_exp`, a leaky integrate-and-fire neuron with exponentially decaying
+ * excitatory and inhibitory synaptic currents, an absolute refractory period and a hard reset,
+ * integrated exactly with propagators precomputed from dt (Rotter & Diesmann 1999).
+ *
+ *   C_m dV/dt = −C_m (V − E_L)/τ_m + I_ex + I_in + I_e + I_dc,   dI_x/dt = −I_x/τ_syn_x
+ *
+ * The update keeps NEST's order: V from the old currents, decay the currents, add this step's
+ * input (weights in pA; an arriving spike jumps the current), threshold, reset. A generator current
+ * read at step t acts from step t + 1.
+ */
+import type { ChunkSpikes, NeuronPopulation, PopulationInit } from '../population.ts';
+
+/** ∫ propagator from a synaptic current with time constant tauSyn to V (NEST's propagator_32). */
+export function currentToVoltage(tauSyn: number, tauM: number, cM: number, h: number): number {
+  if (Math.abs(tauM - tauSyn) < 1e-9 * tauM) return (h / cM) * Math.exp(-h / tauM);
+  return ((tauSyn * tauM) / (cM * (tauM - tauSyn))) * (Math.exp(-h / tauM) - Math.exp(-h / tauSyn));
+}
+
+export class ExpLifPopulation implements NeuronPopulation {
+  readonly name: string;
+  readonly size: number;
+  readonly gidStart: number;
+  readonly ringPositive: Float64Array;
+  readonly ringNegative: Float64Array;
+  readonly ringCurrent: Float64Array;
+  /** Membrane potential relative to E_L [mV]. */
+  private readonly v: Float64Array;
+  private readonly iEx: Float64Array;
+  private readonly iIn: Float64Array;
+  /** Generator current for the next step [pA]. */
+  private readonly iDc: Float64Array;
+  private readonly refractory: Int32Array;
+  private readonly eL: number;
+  private readonly iE: number;
+  private readonly theta: number;
+  private readonly vReset: number;
+  private readonly refractorySteps: number;
+  private readonly p22: number;
+  private readonly p11ex: number;
+  private readonly p11in: number;
+  private readonly p21ex: number;
+  private readonly p21in: number;
+  private readonly p20: number;
+
+  constructor(init: PopulationInit) {
+    const { params: p, size, dt: h } = init;
+    this.name = init.name;
+    this.size = size;
+    this.gidStart = init.gidStart;
+    this.ringPositive = new Float64Array(init.ringSize * size);
+    this.ringNegative = new Float64Array(init.ringSize * size);
+    this.ringCurrent = new Float64Array(init.ringSize * size);
+    this.eL = p.E_L;
+    this.iE = p.I_e;
+    this.theta = p.V_th - p.E_L;
+    this.vReset = p.V_reset - p.E_L;
+    this.refractorySteps = Math.round(p.t_ref / h);
+    this.p22 = Math.exp(-h / p.tau_m);
+    this.p11ex = Math.exp(-h / p.tau_syn_ex);
+    this.p11in = Math.exp(-h / p.tau_syn_in);
+    this.p21ex = currentToVoltage(p.tau_syn_ex, p.tau_m, p.C_m, h);
+    this.p21in = currentToVoltage(p.tau_syn_in, p.tau_m, p.C_m, h);
+    this.p20 = (p.tau_m / p.C_m) * (1 - this.p22);
+    this.v = init.vInit.map((v) => v - p.E_L);
+    this.iEx = new Float64Array(size);
+    this.iIn = new Float64Array(size);
+    this.iDc = new Float64Array(size);
+    this.refractory = new Int32Array(size);
+  }
+
+  step(t: number, slot: number, out: ChunkSpikes): void {
+    const { v, iEx, iIn, iDc, refractory, ringPositive, ringNegative, ringCurrent } = this;
+    const { p22, p11ex, p11in, p21ex, p21in, p20, iE, theta, vReset, refractorySteps, size, gidStart } = this;
+    const base = slot * size;
+    for (let i = 0; i < size; i++) {
+      if (refractory[i] === 0) {
+        v[i] = v[i] * p22 + iEx[i] * p21ex + iIn[i] * p21in + (iE + iDc[i]) * p20;
+      } else {
+        refractory[i]--;
+      }
+      const at = base + i;
+      iEx[i] = iEx[i] * p11ex + ringPositive[at];
+      iIn[i] = iIn[i] * p11in + ringNegative[at];
+      ringPositive[at] = 0;
+      ringNegative[at] = 0;
+      if (v[i] >= theta) {
+        refractory[i] = refractorySteps;
+        v[i] = vReset;
+        const n = out.count++;
+        out.steps[n] = t;
+        out.gids[n] = gidStart + i;
+      }
+      iDc[i] = ringCurrent[at];
+      ringCurrent[at] = 0;
+    }
+  }
+
+  read(variable: string, from: number, to: number, out: Float64Array, at: number): void {
+    if (variable === 'v') {
+      for (let i = from; i < to; i++) out[at++] = this.v[i] + this.eL;
+    } else {
+      const source = variable === 'i_syn_ex' ? this.iEx : this.iIn;
+      for (let i = from; i < to; i++) out[at++] = source[i];
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * LIF: NEST's `iaf_psc_delta`, a leaky integrate-and-fire neuron whose input spikes make V jump by
+ * their weight [mV]; spikes arriving during the refractory period are dropped; hard reset.
+ *
+ *   C_m dV/dt = −C_m (V − E_L)/τ_m + I_e + I_dc,   V += w on each arriving spike
+ *
+ * Exact integration: V ← P33·V + P30·(I_e + I_dc) + Σw, then threshold and reset, as NEST does it.
+ */
+import type { ChunkSpikes, NeuronPopulation, PopulationInit } from '../population.ts';
+
+export class LifPopulation implements NeuronPopulation {
+  readonly name: string;
+  readonly size: number;
+  readonly gidStart: number;
+  /** Delta synapses have one input: both signs share a ring. */
+  readonly ringPositive: Float64Array;
+  readonly ringNegative: Float64Array;
+  readonly ringCurrent: Float64Array;
+  /** Membrane potential relative to E_L [mV]. */
+  private readonly v: Float64Array;
+  private readonly iDc: Float64Array;
+  private readonly refractory: Int32Array;
+  private readonly eL: number;
+  private readonly iE: number;
+  private readonly theta: number;
+  private readonly vReset: number;
+  private readonly vMin: number;
+  private readonly refractorySteps: number;
+  private readonly p33: number;
+  private readonly p30: number;
+
+  constructor(init: PopulationInit) {
+    const { params: p, size, dt: h } = init;
+    this.name = init.name;
+    this.size = size;
+    this.gidStart = init.gidStart;
+    this.ringPositive = new Float64Array(init.ringSize * size);
+    this.ringNegative = this.ringPositive;
+    this.ringCurrent = new Float64Array(init.ringSize * size);
+    this.eL = p.E_L;
+    this.iE = p.I_e;
+    this.theta = p.V_th - p.E_L;
+    this.vReset = p.V_reset - p.E_L;
+    this.vMin = p.V_min - p.E_L;
+    this.refractorySteps = Math.round(p.t_ref / h);
+    this.p33 = Math.exp(-h / p.tau_m);
+    this.p30 = (p.tau_m / p.C_m) * (1 - this.p33);
+    this.v = init.vInit.map((v) => v - p.E_L);
+    this.iDc = new Float64Array(size);
+    this.refractory = new Int32Array(size);
+  }
+
+  step(t: number, slot: number, out: ChunkSpikes): void {
+    const { v, iDc, refractory, ringPositive: ring, ringCurrent } = this;
+    const { p33, p30, iE, theta, vReset, vMin, refractorySteps, size, gidStart } = this;
+    const base = slot * size;
+    for (let i = 0; i < size; i++) {
+      const at = base + i;
+      if (refractory[i] === 0) {
+        const next = p33 * v[i] + p30 * (iE + iDc[i]) + ring[at];
+        v[i] = next < vMin ? vMin : next;
+      } else {
+        refractory[i]--;
+      }
+      ring[at] = 0;
+      if (v[i] >= theta) {
+        refractory[i] = refractorySteps;
+        v[i] = vReset;
+        const n = out.count++;
+        out.steps[n] = t;
+        out.gids[n] = gidStart + i;
+      }
+      iDc[i] = ringCurrent[at];
+      ringCurrent[at] = 0;
+    }
+  }
+
+  read(variable: string, from: number, to: number, out: Float64Array, at: number): void {
+    for (let i = from; i < to; i++) out[at++] = this.v[i] + this.eL;
+  }
+}

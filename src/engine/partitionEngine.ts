@@ -1,0 +1,202 @@
+/**
+ * One partition of a network: the neurons it owns, their incoming synapses, the generators that
+ * feed them, and the chunk loop's two halves — `advance` runs up to one chunk of steps, `deliver`
+ * puts the spikes of a finished chunk (its own and everyone else's) into the input rings.
+ *
+ * Ordering rules (DESIGN.md, "Time, delays and chunks"):
+ * - within a step: generators emit (into later slots), then populations update in description
+ *   order, neurons in index order — so the spike list comes out sorted by (step, gid);
+ * - neuron spikes are delivered only between chunks, in canonical order (emit step, source gid,
+ *   synapse index), whether they came from this partition or another.
+ */
+import type { NetworkDescription } from '../ir/description.ts';
+import { Purpose } from '../random/counter.ts';
+import { InternalError } from '../errors.ts';
+import { buildProjection } from './connectivity/buildProjection.ts';
+import { toDense, type DenseSynapseTable } from './connectivity/denseTable.ts';
+import type { SynapseTable } from './connectivity/synapseTable.ts';
+import { deviceFor } from './device.ts';
+import { DcSource, GeneratorSource, PoissonSource, SpikeListSource, type GeneratorLink } from './generators.ts';
+import { populationOffsets, type PartitionPlan } from './layout.ts';
+import { emptyChunkSpikes, type ChunkSpikes, type NeuronPopulation } from './population.ts';
+import { chunkSteps, ringSize } from './timing.ts';
+import { ValueSampler } from './values.ts';
+
+/** A projection from a neuron population into a population of this partition. */
+interface NeuronLink {
+  readonly table: SynapseTable | null;
+  readonly dense: DenseSynapseTable | null;
+  readonly target: NeuronPopulation;
+}
+
+/** A trace monitor's local part: which neurons of which population, and where they go. */
+export interface TraceCapture {
+  readonly monitor: number;
+  readonly population: NeuronPopulation;
+  readonly variable: string;
+  /** Local neuron range [from, to) and its offset within the monitor's slice. */
+  readonly from: number;
+  readonly to: number;
+  readonly offset: number;
+  /** Values of this chunk, step-major: `buffer[stepInChunk * (to − from) + i]`. */
+  readonly buffer: Float64Array;
+}
+
+export class PartitionEngine {
+  readonly chunkSteps: number;
+  readonly ringSize: number;
+  readonly populations: NeuronPopulation[];
+  readonly generators: GeneratorSource[];
+  readonly traces: TraceCapture[];
+  /** Spikes of the last `advance`, sorted by (step, gid). */
+  readonly spikes: ChunkSpikes;
+  /** Synapses held by this partition (neuron and generator projections). */
+  readonly synapseCount: number;
+  /** Synaptic events delivered from neuron spikes. */
+  neuronEvents = 0;
+  private readonly offsets: Uint32Array;
+  /** Per source population: its projections into local populations, in description order. */
+  private readonly outgoing: NeuronLink[][];
+
+  constructor(
+    readonly description: NetworkDescription,
+    readonly plan: PartitionPlan,
+  ) {
+    const device = deviceFor(description.platform);
+    this.chunkSteps = chunkSteps(description);
+    this.ringSize = ringSize(description);
+    this.offsets = populationOffsets(description);
+    this.populations = description.populations.map((p, index) => {
+      const { start, stop } = plan.slices[index];
+      const vInit = new Float64Array(stop - start);
+      const sampler = new ValueSampler(p.v_init, description.seed, index, Purpose.init);
+      for (let i = start; i < stop; i++) vInit[i - start] = sampler.value(i, 0, i);
+      const kernel = device.kernels.get(p.model);
+      if (!kernel) throw new InternalError(`device ${device.platform} has no kernel for ${p.model}`);
+      return kernel({ name: p.name, params: p.params, size: stop - start, gidStart: this.offsets[index] + start, dt: description.dt, ringSize: this.ringSize, vInit });
+    });
+
+    this.outgoing = description.populations.map(() => []);
+    const generatorLinks: GeneratorLink[][] = description.generators.map(() => []);
+    let synapses = 0;
+    description.projections.forEach((projection, index) => {
+      const post = description.populations.findIndex((p) => p.name === projection.post);
+      const target = this.populations[post];
+      const table = buildProjection(description, index, plan.slices[post]);
+      synapses += table.count;
+      const pre = description.populations.findIndex((p) => p.name === projection.pre);
+      if (pre >= 0) {
+        const dense = projection.conn_repr === 'MAT' ? toDense(table, target.size) : null;
+        this.outgoing[pre].push({ table: dense ? null : table, dense, target });
+      } else {
+        generatorLinks[description.generators.findIndex((g) => g.name === projection.pre)].push({ table, target });
+      }
+    });
+    this.synapseCount = synapses;
+
+    this.generators = description.generators.map((g, index) => {
+      const links = generatorLinks[index];
+      if (g.model === 'PoissonGenerator') return new PoissonSource(g, index, description.seed, description.dt, links, this.ringSize);
+      if (g.model === 'DCGenerator') return new DcSource(g, description.dt, links, this.ringSize);
+      return new SpikeListSource(g, description.dt, links, this.ringSize);
+    });
+
+    const localNeurons = this.populations.reduce((n, p) => n + p.size, 0);
+    this.spikes = emptyChunkSpikes(Math.max(1, localNeurons * this.chunkSteps));
+    this.traces = this.planTraces();
+  }
+
+  private planTraces(): TraceCapture[] {
+    const captures: TraceCapture[] = [];
+    this.description.monitors.forEach((monitor, index) => {
+      if (monitor.attr === 'spike') return;
+      const p = this.description.populations.findIndex((q) => q.name === monitor.target);
+      const { start, stop } = this.plan.slices[p];
+      const [first, last] = monitor.slice ?? [0, this.description.populations[p].size];
+      const from = Math.max(first, start);
+      const to = Math.min(last, stop);
+      if (to <= from) return;
+      const buffer = new Float64Array(this.chunkSteps * (to - from));
+      captures.push({ monitor: index, population: this.populations[p], variable: monitor.attr, from: from - start, to: to - start, offset: from - first, buffer });
+    });
+    return captures;
+  }
+
+  /** Synaptic events delivered from generators. */
+  get generatorEvents(): number {
+    return this.generators.reduce((n, g) => n + g.events, 0);
+  }
+
+  /** Runs steps [firstStep, firstStep + steps), steps ≤ chunkSteps; spikes land in `this.spikes`. */
+  advance(firstStep: number, steps: number): void {
+    if (steps > this.chunkSteps) throw new InternalError(`advance(${steps}) exceeds the chunk length ${this.chunkSteps}`);
+    const { populations, generators, traces, spikes, ringSize } = this;
+    spikes.count = 0;
+    for (let s = 0; s < steps; s++) {
+      const t = firstStep + s;
+      const slot = t % ringSize;
+      for (let g = 0; g < generators.length; g++) generators[g].emit(t);
+      for (let p = 0; p < populations.length; p++) populations[p].step(t, slot, spikes);
+      for (let m = 0; m < traces.length; m++) {
+        const trace = traces[m];
+        trace.population.read(trace.variable, trace.from, trace.to, trace.buffer, s * (trace.to - trace.from));
+      }
+    }
+  }
+
+  /** Delivers a chunk's spikes of the whole network, which must be in canonical (step, gid) order. */
+  deliver(chunk: ChunkSpikes): void {
+    const { offsets, outgoing, ringSize } = this;
+    const nPopulations = outgoing.length;
+    let events = 0;
+    for (let n = 0; n < chunk.count; n++) {
+      const step = chunk.steps[n];
+      const gid = chunk.gids[n];
+      let pop = 0;
+      while (pop + 1 < nPopulations && gid >= offsets[pop + 1]) pop++;
+      const links = outgoing[pop];
+      const source = gid - offsets[pop];
+      for (let l = 0; l < links.length; l++) {
+        const link = links[l];
+        events += link.table ? deliverSparse(link.table, link.target, source, step, ringSize) : deliverDense(link.dense!, link.target, source, step, ringSize);
+      }
+    }
+    this.neuronEvents += events;
+  }
+}
+
+function deliverSparse(table: SynapseTable, target: NeuronPopulation, source: number, step: number, ringSize: number): number {
+  const { rowStart, targets, weights, delays } = table;
+  const begin = rowStart[source];
+  const end = rowStart[source + 1];
+  if (begin === end) return 0;
+  const size = target.size;
+  if (weights === null && delays === null) {
+    // Homogeneous weight and delay: one ring, one slot for the whole row.
+    const w = table.weight;
+    const ring = w >= 0 ? target.ringPositive : target.ringNegative;
+    const base = ((step + table.delay) % ringSize) * size;
+    for (let k = begin; k < end; k++) ring[base + targets[k]] += w;
+  } else {
+    for (let k = begin; k < end; k++) {
+      const w = weights ? weights[k] : table.weight;
+      const d = delays ? delays[k] : table.delay;
+      const ring = w >= 0 ? target.ringPositive : target.ringNegative;
+      ring[((step + d) % ringSize) * size + targets[k]] += w;
+    }
+  }
+  return end - begin;
+}
+
+function deliverDense(table: DenseSynapseTable, target: NeuronPopulation, source: number, step: number, ringSize: number): number {
+  const { present, weights, delays, nTargets } = table;
+  const row = source * nTargets;
+  for (let j = 0; j < nTargets; j++) {
+    if (present[row + j] === 0) continue;
+    const w = weights[row + j];
+    const d = delays ? delays[row + j] : table.delay;
+    const ring = w >= 0 ? target.ringPositive : target.ringNegative;
+    ring[((step + d) % ringSize) * target.size + j] += w;
+  }
+  return table.rowCount[source];
+}

@@ -1,0 +1,49 @@
+/**
+ * What the engine needs from the neurons of one population in one partition, whatever the model
+ * and device: input ring buffers, a step, and reading state for monitors.
+ */
+
+/** Spikes emitted during one chunk, in canonical order (by step, then by gid). */
+export interface ChunkSpikes {
+  steps: Int32Array;
+  gids: Uint32Array;
+  count: number;
+}
+
+export function emptyChunkSpikes(capacity: number): ChunkSpikes {
+  return { steps: new Int32Array(capacity), gids: new Uint32Array(capacity), count: 0 };
+}
+
+/**
+ * Input ring buffers: slot `(t % ringSize) * size + i` holds what neuron `i` receives at step `t`.
+ * Positive weights go to `ringPositive`, negative to `ringNegative`, generator currents to
+ * `ringCurrent`. A model with a single synaptic input uses the same array for both signs.
+ */
+export interface InputRings {
+  readonly ringPositive: Float64Array;
+  readonly ringNegative: Float64Array;
+  readonly ringCurrent: Float64Array;
+}
+
+export interface NeuronPopulation extends InputRings {
+  readonly name: string;
+  /** Neurons owned here. */
+  readonly size: number;
+  /** gid of the first neuron owned here. */
+  readonly gidStart: number;
+  /** Advances every neuron by step `t`, reading input slot `slot`; appends spikes to `out`. */
+  step(t: number, slot: number, out: ChunkSpikes): void;
+  /** Copies `variable` (in user units: mV, pA) of local neurons [from, to) into `out` at `at`. */
+  read(variable: string, from: number, to: number, out: Float64Array, at: number): void;
+}
+
+export interface PopulationInit {
+  readonly name: string;
+  readonly params: Readonly<Record<string, number>>;
+  readonly size: number;
+  readonly gidStart: number;
+  readonly dt: number;
+  readonly ringSize: number;
+  /** Initial membrane potential [mV] of each local neuron. */
+  readonly vInit: Float64Array;
+}

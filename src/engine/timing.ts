@@ -1,0 +1,31 @@
+/**
+ * Properties of the network that fix the arithmetic of every run, whatever the worker count:
+ * the scan chunk length and the longest delay.
+ */
+import type { NetworkDescription } from '../ir/description.ts';
+import { delayBounds } from '../ir/delayBounds.ts';
+
+/** Chunk length when no neuron feeds another (nothing to exchange) [steps]. */
+export const DEFAULT_CHUNK_STEPS = 100;
+
+/**
+ * The scan chunk length L: the smallest delay over projections whose source is a neuron population.
+ * No spike emitted inside a chunk is needed by anyone before the chunk ends.
+ */
+export function chunkSteps(description: NetworkDescription): number {
+  const populations = new Set(description.populations.map((p) => p.name));
+  let smallest = Infinity;
+  for (const projection of description.projections) {
+    if (!populations.has(projection.pre)) continue;
+    const [min] = delayBounds(projection.delay_step);
+    if (min < smallest) smallest = min;
+  }
+  return Number.isFinite(smallest) ? smallest : DEFAULT_CHUNK_STEPS;
+}
+
+/** Input ring length [slots]: the longest delay of any projection, plus the slot being read. */
+export function ringSize(description: NetworkDescription): number {
+  let longest = 1;
+  for (const projection of description.projections) longest = Math.max(longest, delayBounds(projection.delay_step)[1]);
+  return longest + 1;
+}

@@ -1,0 +1,99 @@
+/**
+ * Samplers on top of the counter-based streams. Each takes the stream key and the counter(s) it
+ * may use, so the same (key, counter) always gives the same value.
+ */
+import { fmix32, uniform } from './counter.ts';
+
+/** A standard normal from counters (2c, 2c+1) of a stream (Box–Muller, cosine branch). */
+export function standardNormal(hi: number, lo: number, counter: number): number {
+  const u1 = uniform(hi, lo, 2 * counter);
+  const u2 = uniform(hi, lo, 2 * counter + 1);
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/** Means up to this many events per draw use table inversion; larger ones use PTRS. */
+const INVERSION_LIMIT = 30;
+
+/**
+ * Draws Poisson counts of one fixed mean. Built once per generator (the cumulative table is
+ * precomputed), then `sample(hi, lo, counter)` is a pure function of its arguments.
+ */
+export class PoissonSampler {
+  private readonly cdf: Float64Array;
+  private readonly useTable: boolean;
+  // PTRS constants (Hörmann 1993, "The transformed rejection method for generating Poisson
+  // random variables").
+  private readonly slam: number;
+  private readonly loglam: number;
+  private readonly b: number;
+  private readonly a: number;
+  private readonly invalpha: number;
+  private readonly vr: number;
+
+  constructor(readonly mean: number) {
+    this.useTable = mean <= INVERSION_LIMIT;
+    const terms: number[] = [];
+    if (this.useTable && mean > 0) {
+      let p = Math.exp(-mean);
+      let cumulative = 0;
+      for (let k = 0; cumulative < 1 - 1e-16 && k < 1000; k++) {
+        cumulative += p;
+        terms.push(cumulative);
+        p *= mean / (k + 1);
+      }
+    }
+    this.cdf = Float64Array.from(terms);
+    this.slam = Math.sqrt(mean);
+    this.loglam = Math.log(mean);
+    this.b = 0.931 + 2.53 * this.slam;
+    this.a = -0.059 + 0.02483 * this.b;
+    this.invalpha = 1.1239 + 1.1328 / (this.b - 3.4);
+    this.vr = 0.9277 - 3.6224 / (this.b - 2);
+  }
+
+  sample(hi: number, lo: number, counter: number): number {
+    if (this.mean <= 0) return 0;
+    if (this.useTable) {
+      const u = uniform(hi, lo, counter);
+      const cdf = this.cdf;
+      const last = cdf.length - 1;
+      let k = 0;
+      while (k < last && u > cdf[k]) k++;
+      return k;
+    }
+    return this.sampleLarge(hi, lo, counter);
+  }
+
+  /** PTRS; attempt j reads its two uniforms from a stream whose key is offset by j. */
+  private sampleLarge(hi: number, lo: number, counter: number): number {
+    for (let attempt = 0; ; attempt++) {
+      const alo = attempt === 0 ? lo : fmix32(lo ^ Math.imul(attempt, 0x27d4eb2f));
+      const u = uniform(hi, alo, 2 * counter) - 0.5;
+      const v = uniform(hi, alo, 2 * counter + 1);
+      const us = 0.5 - Math.abs(u);
+      const k = Math.floor(((2 * this.a) / us + this.b) * u + this.mean + 0.43);
+      if (us >= 0.07 && v <= this.vr) return k;
+      if (k < 0 || (us < 0.013 && v > us)) continue;
+      const lhs = Math.log(v) + Math.log(this.invalpha) - Math.log(this.a / (us * us) + this.b);
+      const rhs = -this.mean + k * this.loglam - logFactorial(k);
+      if (lhs <= rhs) return k;
+    }
+  }
+}
+
+/** ln(k!) — exact sums for small k, Stirling's series beyond. */
+export function logFactorial(k: number): number {
+  if (k < 20) {
+    let s = 0;
+    for (let i = 2; i <= k; i++) s += Math.log(i);
+    return s;
+  }
+  const x = k + 1;
+  return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x ** 3);
+}
+
+/** An integer in [0, n) from the `counter`-th number of a stream; bias below n / 2^32. */
+export function uniformIndex(hi: number, lo: number, counter: number, n: number): number {
+  return Math.floor(uniform(hi, lo, counter) * n);
+}
+
