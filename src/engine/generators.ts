@@ -9,104 +9,183 @@
  * at T, i.e. step round(T/dt) − 1, as NEST stamps spikes.
  */
 import type { GeneratorDescription } from '../ir/description.ts';
-import { Purpose, streamKey } from '../random/counter.ts';
-import { PoissonSampler } from '../random/distributions.ts';
+import { Purpose, keyedBits, mixCounter, streamKey } from '../random/counter.ts';
+import { GUIDE_BITS, PoissonSampler } from '../random/distributions.ts';
+import type { RowDelivery } from './connectivity/delivery.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
-import type { InputRings } from './population.ts';
+import { specialise } from './specialise.ts';
 
 /** One projection from a generator into a local population. */
 export interface GeneratorLink {
   readonly table: SynapseTable;
-  readonly target: InputRings & { readonly size: number };
+  readonly deliver: RowDelivery;
+  /** For a projection with one weight and one delay: the ring its weight's sign selects. */
+  readonly uniformRing: Float64Array | null;
+  readonly targetSize: number;
+  readonly ringSize: number;
 }
 
 export abstract class GeneratorSource {
   /** Synaptic spike events delivered so far (a count of c on one synapse is c events). */
-  events = 0;
+  readonly tally = { events: 0 };
   /** Outputs with at least one synapse in this partition, ascending. */
   protected readonly activeOutputs: Uint32Array;
+  protected readonly firstStep: number;
+  protected readonly stopStep: number;
 
   constructor(
     readonly description: GeneratorDescription,
     protected readonly links: readonly GeneratorLink[],
-    protected readonly ringSize: number,
+    dt: number,
   ) {
     const active: number[] = [];
     for (let j = 0; j < description.size; j++) {
       if (links.some((l) => l.table.rowStart[j + 1] > l.table.rowStart[j])) active.push(j);
     }
     this.activeOutputs = Uint32Array.from(active);
+    const { start = 0, stop = Number.MAX_VALUE } = description.params as Record<string, number>;
+    this.firstStep = Math.ceil(start / dt - 1e-9);
+    this.stopStep = Math.min(Math.ceil(stop / dt - 1e-9), 2 ** 31);
   }
 
   /** Emits the output of step `t` into the input rings of the targets. */
   abstract emit(t: number): void;
-
-  /** Delivers `amount` (a spike count, or a current) from `output` emitted at step `t`. */
-  protected deliver(output: number, t: number, amount: number, current: boolean): void {
-    for (const { table, target } of this.links) {
-      const { rowStart, targets, weights, delays } = table;
-      const size = target.size;
-      for (let k = rowStart[output], end = rowStart[output + 1]; k < end; k++) {
-        const w = weights ? weights[k] : table.weight;
-        const d = delays ? delays[k] : table.delay;
-        const ring = current ? target.ringCurrent : w >= 0 ? target.ringPositive : target.ringNegative;
-        ring[((t + d) % this.ringSize) * size + targets[k]] += w * amount;
-      }
-      if (!current) this.events += amount * (rowStart[output + 1] - rowStart[output]);
-    }
-  }
 }
 
 /** Independent Poisson spike counts per output and step; the draw is keyed by (generator, output, step). */
 export class PoissonSource extends GeneratorSource {
-  private readonly sampler: PoissonSampler;
-  private readonly keyHi: Uint32Array;
-  private readonly keyLo: Uint32Array;
-  private readonly firstStep: number;
-  private readonly stopStep: number;
+  readonly emit: (t: number) => void;
 
-  constructor(description: GeneratorDescription, index: number, seed: number, dt: number, links: readonly GeneratorLink[], ringSize: number) {
-    super(description, links, ringSize);
-    const p = description.params as Record<string, number>;
-    this.sampler = new PoissonSampler((p.rate * dt) / 1000);
-    this.firstStep = Math.ceil(p.start / dt - 1e-9);
-    this.stopStep = Math.min(Math.ceil(p.stop / dt - 1e-9), 2 ** 31);
-    this.keyHi = new Uint32Array(this.activeOutputs.length);
-    this.keyLo = new Uint32Array(this.activeOutputs.length);
+  constructor(description: GeneratorDescription, index: number, seed: number, dt: number, links: readonly GeneratorLink[]) {
+    super(description, links, dt);
+    const sampler = new PoissonSampler(((description.params.rate as number) * dt) / 1000);
+    const keyHi = new Uint32Array(this.activeOutputs.length);
+    const keyLo = new Uint32Array(this.activeOutputs.length);
     this.activeOutputs.forEach((j, a) => {
       const key = streamKey(seed, Purpose.poisson, index, j);
-      this.keyHi[a] = key.hi;
-      this.keyLo[a] = key.lo;
+      keyHi[a] = key.hi;
+      keyLo[a] = key.lo;
     });
-  }
-
-  emit(t: number): void {
-    if (t < this.firstStep || t >= this.stopStep) return;
-    const { activeOutputs, keyHi, keyLo, sampler } = this;
-    for (let a = 0; a < activeOutputs.length; a++) {
-      const count = sampler.sample(keyHi[a], keyLo[a], t);
-      if (count > 0) this.deliver(activeOutputs[a], t, count, false);
+    const only = links.length === 1 ? links[0] : null;
+    const oneEach = only !== null && this.activeOutputs.every((j) => only.table.rowStart[j + 1] - only.table.rowStart[j] === 1);
+    if (only !== null && only.uniformRing !== null && sampler.thresholds !== null && oneEach) {
+      // One synapse per output (One2One): no branch, no inner loop. A count of 0 adds +0 or −0,
+      // which changes no sum.
+      const { rowStart, targets, weight, delay } = only.table;
+      const targetOf = Uint32Array.from(this.activeOutputs, (j) => targets[rowStart[j]]);
+      this.emit = specialise(poissonEmitOneEach, keyHi, keyLo, sampler.thresholds, sampler.guide!, mixCounter, keyedBits, 32 - GUIDE_BITS,
+        this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize, this.tally);
+      return;
     }
+    if (only !== null && only.uniformRing !== null && sampler.thresholds !== null) {
+      // The common case (e.g. one Poisson train per neuron): no call per output.
+      const { rowStart, targets, weight, delay } = only.table;
+      this.emit = specialise(poissonEmitUniform, this.activeOutputs, keyHi, keyLo, sampler.thresholds, sampler.guide!, mixCounter, keyedBits, 32 - GUIDE_BITS,
+        this.firstStep, this.stopStep, rowStart, targets, weight, delay, only.uniformRing, only.targetSize, only.ringSize, this.tally);
+      return;
+    }
+    const deliveries = links.map((l) => l.deliver);
+    const single = deliveries.length === 1 ? deliveries[0] : null;
+    this.emit = specialise(poissonEmit, this.activeOutputs, keyHi, keyLo, sampler, sampler.thresholds, sampler.guide, mixCounter, keyedBits, 32 - GUIDE_BITS,
+      this.firstStep, this.stopStep, single, deliveries, this.tally);
   }
+}
+
+/**
+ * Small means (the usual case) invert the cumulative table inline — the same draw as
+ * `PoissonSampler.sample`, written out so the hot loop makes no calls; large means call the sampler.
+ */
+function poissonEmit(
+  outputs: Uint32Array, keyHi: Uint32Array, keyLo: Uint32Array, sampler: PoissonSampler, thresholds: Float64Array | null, guide: Int32Array | null,
+  mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
+  single: RowDelivery | null, deliveries: RowDelivery[], tally: { events: number },
+) {
+  const last = thresholds === null ? 0 : thresholds.length - 1;
+  return (t: number): void => {
+    if (t < firstStep || t >= stopStep) return;
+    const mixed = mixCounter(t);
+    let events = 0;
+    for (let a = 0; a < outputs.length; a++) {
+      let count = 0;
+      if (thresholds !== null) {
+        const x = keyedBits(keyHi[a], keyLo[a], mixed);
+        count = guide![x >>> guideShift];
+        while (count < last && x > thresholds[count]) count++;
+      } else {
+        count = sampler.sample(keyHi[a], keyLo[a], t);
+      }
+      if (count === 0) continue;
+      if (single !== null) events += count * single(outputs[a], t, count);
+      else for (let l = 0; l < deliveries.length; l++) events += count * deliveries[l](outputs[a], t, count);
+    }
+    tally.events += events;
+  };
+}
+
+/** `poissonEmit` for a single projection with one weight and one delay, its row loop written in. */
+function poissonEmitUniform(
+  outputs: Uint32Array, keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array,
+  mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
+  rowStart: Uint32Array, targets: Uint32Array, weight: number, delay: number, ring: Float64Array, size: number, ringSize: number,
+  tally: { events: number },
+) {
+  const last = thresholds.length - 1;
+  return (t: number): void => {
+    if (t < firstStep || t >= stopStep) return;
+    const base = ((t + delay) % ringSize) * size;
+    const mixed = mixCounter(t);
+    let events = 0;
+    for (let a = 0; a < outputs.length; a++) {
+      const x = keyedBits(keyHi[a], keyLo[a], mixed);
+      let count = guide[x >>> guideShift];
+      while (count < last && x > thresholds[count]) count++;
+      if (count === 0) continue;
+      const j = outputs[a];
+      const w = count * weight;
+      const end = rowStart[j + 1];
+      for (let k = rowStart[j]; k < end; k++) ring[base + targets[k]] += w;
+      events += count * (end - rowStart[j]);
+    }
+    tally.events += events;
+  };
+}
+
+/** `poissonEmit` for outputs with exactly one synapse each, one weight and one delay. */
+function poissonEmitOneEach(
+  keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array,
+  mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
+  targetOf: Uint32Array, weight: number, delay: number, ring: Float64Array, size: number, ringSize: number,
+  tally: { events: number },
+) {
+  const last = thresholds.length - 1;
+  return (t: number): void => {
+    if (t < firstStep || t >= stopStep) return;
+    const base = ((t + delay) % ringSize) * size;
+    const mixed = mixCounter(t);
+    let events = 0;
+    for (let a = 0; a < targetOf.length; a++) {
+      const x = keyedBits(keyHi[a], keyLo[a], mixed);
+      let count = guide[x >>> guideShift];
+      while (count < last && x > thresholds[count]) count++;
+      ring[base + targetOf[a]] += count * weight;
+      events += count;
+    }
+    tally.events += events;
+  };
 }
 
 /** A constant current [pA] while active. */
 export class DcSource extends GeneratorSource {
   private readonly amplitude: number;
-  private readonly firstStep: number;
-  private readonly stopStep: number;
 
-  constructor(description: GeneratorDescription, dt: number, links: readonly GeneratorLink[], ringSize: number) {
-    super(description, links, ringSize);
-    const p = description.params as Record<string, number>;
-    this.amplitude = p.amplitude;
-    this.firstStep = Math.ceil(p.start / dt - 1e-9);
-    this.stopStep = Math.min(Math.ceil(p.stop / dt - 1e-9), 2 ** 31);
+  constructor(description: GeneratorDescription, dt: number, links: readonly GeneratorLink[]) {
+    super(description, links, dt);
+    this.amplitude = description.params.amplitude as number;
   }
 
   emit(t: number): void {
     if (t < this.firstStep || t >= this.stopStep || this.amplitude === 0) return;
-    for (const j of this.activeOutputs) this.deliver(j, t, this.amplitude, true);
+    for (const j of this.activeOutputs) for (const link of this.links) link.deliver(j, t, this.amplitude);
   }
 }
 
@@ -117,8 +196,8 @@ export class SpikeListSource extends GeneratorSource {
   private readonly outputs: Uint32Array;
   private next = 0;
 
-  constructor(description: GeneratorDescription, dt: number, links: readonly GeneratorLink[], ringSize: number) {
-    super(description, links, ringSize);
+  constructor(description: GeneratorDescription, dt: number, links: readonly GeneratorLink[]) {
+    super(description, links, dt);
     const lists = description.params.spike_times as number[][];
     const events: Array<[number, number]> = [];
     for (const j of this.activeOutputs) for (const time of lists[j]) events.push([Math.round(time / dt) - 1, j]);
@@ -131,7 +210,8 @@ export class SpikeListSource extends GeneratorSource {
     while (this.next < this.steps.length && this.steps[this.next] < t) this.next++;
     while (this.next < this.steps.length && this.steps[this.next] === t) {
       // Repeated times on one output are a spike count, delivered one by one.
-      this.deliver(this.outputs[this.next++], t, 1, false);
+      const output = this.outputs[this.next++];
+      for (const link of this.links) this.tally.events += link.deliver(output, t, 1);
     }
   }
 }

@@ -13,8 +13,8 @@ import type { NetworkDescription } from '../ir/description.ts';
 import { Purpose } from '../random/counter.ts';
 import { InternalError } from '../errors.ts';
 import { buildProjection } from './connectivity/buildProjection.ts';
-import { toDense, type DenseSynapseTable } from './connectivity/denseTable.ts';
-import type { SynapseTable } from './connectivity/synapseTable.ts';
+import { rowDelivery, type RowDelivery } from './connectivity/delivery.ts';
+import { toDense } from './connectivity/denseTable.ts';
 import { deviceFor } from './device.ts';
 import { DcSource, GeneratorSource, PoissonSource, SpikeListSource, type GeneratorLink } from './generators.ts';
 import { populationOffsets, type PartitionPlan } from './layout.ts';
@@ -22,12 +22,6 @@ import { emptyChunkSpikes, type ChunkSpikes, type NeuronPopulation } from './pop
 import { chunkSteps, ringSize } from './timing.ts';
 import { ValueSampler } from './values.ts';
 
-/** A projection from a neuron population into a population of this partition. */
-interface NeuronLink {
-  readonly table: SynapseTable | null;
-  readonly dense: DenseSynapseTable | null;
-  readonly target: NeuronPopulation;
-}
 
 /** A trace monitor's local part: which neurons of which population, and where they go. */
 export interface TraceCapture {
@@ -55,8 +49,9 @@ export class PartitionEngine {
   /** Synaptic events delivered from neuron spikes. */
   neuronEvents = 0;
   private readonly offsets: Uint32Array;
-  /** Per source population: its projections into local populations, in description order. */
-  private readonly outgoing: NeuronLink[][];
+  /** Per source population: row deliveries of its projections into local populations, in description order. */
+  private readonly outgoing: RowDelivery[][];
+
 
   constructor(
     readonly description: NetworkDescription,
@@ -73,7 +68,8 @@ export class PartitionEngine {
       for (let i = start; i < stop; i++) vInit[i - start] = sampler.value(i, 0, i);
       const kernel = device.kernels.get(p.model);
       if (!kernel) throw new InternalError(`device ${device.platform} has no kernel for ${p.model}`);
-      return kernel({ name: p.name, params: p.params, size: stop - start, gidStart: this.offsets[index] + start, dt: description.dt, ringSize: this.ringSize, vInit });
+      const currentInput = description.projections.some((s) => s.post === p.name && description.generators.some((g) => g.name === s.pre && g.model === 'DCGenerator'));
+      return kernel({ name: p.name, params: p.params, size: stop - start, gidStart: this.offsets[index] + start, dt: description.dt, ringSize: this.ringSize, vInit, currentInput });
     });
 
     this.outgoing = description.populations.map(() => []);
@@ -86,19 +82,28 @@ export class PartitionEngine {
       synapses += table.count;
       const pre = description.populations.findIndex((p) => p.name === projection.pre);
       if (pre >= 0) {
-        const dense = projection.conn_repr === 'MAT' ? toDense(table, target.size) : null;
-        this.outgoing[pre].push({ table: dense ? null : table, dense, target });
+        const stored = projection.conn_repr === 'MAT' ? toDense(table, target.size) : table;
+        this.outgoing[pre].push(rowDelivery(stored, target, this.ringSize, 'synaptic'));
       } else {
-        generatorLinks[description.generators.findIndex((g) => g.name === projection.pre)].push({ table, target });
+        const generator = description.generators.findIndex((g) => g.name === projection.pre);
+        const receptor = description.generators[generator].model === 'DCGenerator' ? 'current' : 'synaptic';
+        const uniform = receptor === 'synaptic' && table.weights === null && table.delays === null;
+        generatorLinks[generator].push({
+          table,
+          deliver: rowDelivery(table, target, this.ringSize, receptor),
+          uniformRing: uniform ? (table.weight >= 0 ? target.ringPositive : target.ringNegative) : null,
+          targetSize: target.size,
+          ringSize: this.ringSize,
+        });
       }
     });
     this.synapseCount = synapses;
 
     this.generators = description.generators.map((g, index) => {
       const links = generatorLinks[index];
-      if (g.model === 'PoissonGenerator') return new PoissonSource(g, index, description.seed, description.dt, links, this.ringSize);
-      if (g.model === 'DCGenerator') return new DcSource(g, description.dt, links, this.ringSize);
-      return new SpikeListSource(g, description.dt, links, this.ringSize);
+      if (g.model === 'PoissonGenerator') return new PoissonSource(g, index, description.seed, description.dt, links);
+      if (g.model === 'DCGenerator') return new DcSource(g, description.dt, links);
+      return new SpikeListSource(g, description.dt, links);
     });
 
     const localNeurons = this.populations.reduce((n, p) => n + p.size, 0);
@@ -124,7 +129,7 @@ export class PartitionEngine {
 
   /** Synaptic events delivered from generators. */
   get generatorEvents(): number {
-    return this.generators.reduce((n, g) => n + g.events, 0);
+    return this.generators.reduce((n, g) => n + g.tally.events, 0);
   }
 
   /** Runs steps [firstStep, firstStep + steps), steps ≤ chunkSteps; spikes land in `this.spikes`. */
@@ -146,57 +151,17 @@ export class PartitionEngine {
 
   /** Delivers a chunk's spikes of the whole network, which must be in canonical (step, gid) order. */
   deliver(chunk: ChunkSpikes): void {
-    const { offsets, outgoing, ringSize } = this;
-    const nPopulations = outgoing.length;
+    const { offsets, outgoing } = this;
     let events = 0;
-    for (let n = 0; n < chunk.count; n++) {
+    for (let n = 0, pop = 0; n < chunk.count; n++) {
       const step = chunk.steps[n];
       const gid = chunk.gids[n];
-      let pop = 0;
-      while (pop + 1 < nPopulations && gid >= offsets[pop + 1]) pop++;
-      const links = outgoing[pop];
+      if (n > 0 && gid < chunk.gids[n - 1]) pop = 0;
+      while (gid >= offsets[pop + 1]) pop++;
+      const deliveries = outgoing[pop];
       const source = gid - offsets[pop];
-      for (let l = 0; l < links.length; l++) {
-        const link = links[l];
-        events += link.table ? deliverSparse(link.table, link.target, source, step, ringSize) : deliverDense(link.dense!, link.target, source, step, ringSize);
-      }
+      for (let l = 0; l < deliveries.length; l++) events += deliveries[l](source, step, 1);
     }
     this.neuronEvents += events;
   }
-}
-
-function deliverSparse(table: SynapseTable, target: NeuronPopulation, source: number, step: number, ringSize: number): number {
-  const { rowStart, targets, weights, delays } = table;
-  const begin = rowStart[source];
-  const end = rowStart[source + 1];
-  if (begin === end) return 0;
-  const size = target.size;
-  if (weights === null && delays === null) {
-    // Homogeneous weight and delay: one ring, one slot for the whole row.
-    const w = table.weight;
-    const ring = w >= 0 ? target.ringPositive : target.ringNegative;
-    const base = ((step + table.delay) % ringSize) * size;
-    for (let k = begin; k < end; k++) ring[base + targets[k]] += w;
-  } else {
-    for (let k = begin; k < end; k++) {
-      const w = weights ? weights[k] : table.weight;
-      const d = delays ? delays[k] : table.delay;
-      const ring = w >= 0 ? target.ringPositive : target.ringNegative;
-      ring[((step + d) % ringSize) * size + targets[k]] += w;
-    }
-  }
-  return end - begin;
-}
-
-function deliverDense(table: DenseSynapseTable, target: NeuronPopulation, source: number, step: number, ringSize: number): number {
-  const { present, weights, delays, nTargets } = table;
-  const row = source * nTargets;
-  for (let j = 0; j < nTargets; j++) {
-    if (present[row + j] === 0) continue;
-    const w = weights[row + j];
-    const d = delays ? delays[row + j] : table.delay;
-    const ring = w >= 0 ? target.ringPositive : target.ringNegative;
-    ring[((step + d) % ringSize) * target.size + j] += w;
-  }
-  return table.rowCount[source];
 }

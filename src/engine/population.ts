@@ -46,4 +46,6 @@ export interface PopulationInit {
   readonly ringSize: number;
   /** Initial membrane potential [mV] of each local neuron. */
   readonly vInit: Float64Array;
+  /** Whether any generator current (DC) reaches this population; if not, its kernel skips that input. */
+  readonly currentInput: boolean;
 }

@@ -69,6 +69,11 @@ interface Context {
   generators: GeneratorDescription[];
 }
 
+function requireSize(where: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_SIZE) fail(where, 'size', 'a positive integer', value);
+  return value;
+}
+
 function list(where: string, field: string, value: unknown): unknown[] {
   if (!Array.isArray(value)) fail(where, field, 'an array', value);
   return value;
@@ -87,19 +92,21 @@ function population(input: unknown, index: number, claim: (kind: string, name: s
   const where = label(model, name);
   claim(model, name);
   rejectUnknownKeys(where, '', raw, ['name', 'model', 'size', 'params', 'v_init']);
-  const size = requireInteger(where, 'size', raw.size, 1, MAX_SIZE);
+  const size = requireSize(where, raw.size);
   const given = requireRecord(where, 'params', raw.params ?? {});
   const known = [...Object.keys(schema.params), ...Object.keys(schema.aliases), 'R'];
   rejectUnknownKeys(where, '', given, known);
 
   const params: Record<string, number> = {};
+  const givenAs: Record<string, string> = {};
   for (const [key, value] of Object.entries(given)) {
     const canonical = schema.aliases[key] ?? key;
     if (canonical === 'R') continue;
     if (canonical in params) {
-      throw new ModelError('INVALID_VALUE', `${where}: ${key} and ${canonical} are the same parameter; give one of them`);
+      throw new ModelError('INVALID_VALUE', `${where}: ${givenAs[canonical]} and ${key} are the same parameter; give one of them`);
     }
     params[canonical] = requireFinite(where, key, value);
+    givenAs[canonical] = key;
   }
   for (const [key, spec] of Object.entries(schema.params)) {
     params[key] ??= spec.default;
@@ -113,7 +120,7 @@ function population(input: unknown, index: number, claim: (kind: string, name: s
     params.C_m = params.tau_m / requirePositive(where, 'R', given.R);
   }
   if (!(params.V_reset < params.V_th)) fail(where, 'V_reset', `below V_th (${params.V_th} mV)`, params.V_reset);
-  const v_init = checkValueSpec(where, 'v_init', raw.v_init ?? params.E_L, { length: size });
+  const v_init = checkValueSpec(where, 'v_init', raw.v_init ?? params.E_L, { length: size, elements: 'neurons' });
   return { name, model, size, params, v_init };
 }
 
@@ -126,7 +133,7 @@ function generator(input: unknown, index: number, dt: number, claim: (kind: stri
   const where = label(model, name);
   claim(model, name);
   rejectUnknownKeys(where, '', raw, ['name', 'model', 'size', 'params']);
-  const size = requireInteger(where, 'size', raw.size, 1, MAX_SIZE);
+  const size = requireSize(where, raw.size);
   const given = requireRecord(where, 'params', raw.params ?? {});
   rejectUnknownKeys(where, '', given, [...Object.keys(schema.params), ...schema.lists]);
   const params: GeneratorDescription['params'] = {};
@@ -192,11 +199,11 @@ function projection(input: unknown, index: number, context: Context, claim: (kin
   }
   const count = connectionCount(conn, source.size, target.size, pre === post);
   const length = typeof count === 'number' ? count : { reason: `${Object.keys(conn)[0]} draws its connections at random; give a scalar or a distribution` };
-  const weight = checkValueSpec(where, 'weight', raw.weight ?? 1, { length });
+  const weight = checkValueSpec(where, 'weight', raw.weight ?? 1, { length, elements: 'connections' });
   if (raw.delay !== undefined && raw.delay_step !== undefined) {
     throw new ModelError('INVALID_VALUE', `${where}: give either delay (ms) or delay_step (steps), not both`);
   }
-  const delay_step = raw.delay !== undefined ? delayFromMs(where, raw.delay, context.dt, length) : checkValueSpec(where, 'delay_step', raw.delay_step ?? 1, { length, min: 1, integer: true });
+  const delay_step = raw.delay !== undefined ? delayFromMs(where, raw.delay, context.dt, length) : checkValueSpec(where, 'delay_step', raw.delay_step ?? 1, { length, elements: 'connections', min: 1, integer: true });
   checkMaxDelay(where, delay_step);
   return { name, model, pre, post, conn, conn_repr, weight, delay_step };
 }
@@ -207,7 +214,7 @@ function allNames(context: Context): string {
 
 /** `delay` in ms becomes whole steps, rounded to the nearest; below one step is an error. */
 function delayFromMs(where: string, value: unknown, dt: number, length: number | { reason: string }) {
-  const spec = checkValueSpec(where, 'delay', value, { length, min: dt });
+  const spec = checkValueSpec(where, 'delay', value, { length, elements: 'connections', min: dt });
   const steps = (ms: number) => Math.round(ms / dt);
   if (typeof spec === 'number') return steps(spec);
   if (Array.isArray(spec)) return spec.map(steps);

@@ -6,6 +6,8 @@ import { ModelError } from '../errors.ts';
 export interface ValueRules {
   /** How many elements an array must have, or why arrays are not allowed here. */
   length: number | { reason: string };
+  /** What the elements are, for messages: `neurons`, `connections`. */
+  elements: string;
   /** Every value (scalar, array element, distribution bound) must satisfy this. */
   min?: number;
   integer?: boolean;
@@ -26,7 +28,7 @@ export function checkValueSpec(where: string, field: string, value: unknown, rul
     if (value.length !== rules.length) {
       throw new ModelError(
         'LENGTH_MISMATCH',
-        `${where}: ${field} has ${value.length} values but there are ${rules.length} elements`,
+        `${where}: ${field} has ${value.length} values but there are ${rules.length} ${rules.elements}`,
       );
     }
     value.forEach((v, i) => element(`${field}[${i}]`, v));

@@ -111,10 +111,10 @@ export class SNetLayer {
 
   /** Runs `t` ms; returns the run's statistics and the monitor data. */
   __call__({ t, monitor }: { input?: unknown; t: number; monitor?: MonitorBS<any> }): [RunStats, MonitorResults] {
-    const description = this.build(monitor);
     if (!(typeof t === 'number' && t >= 0 && Number.isFinite(t))) {
       throw new ModelError('INVALID_VALUE', `run: t must be a duration in ms ≥ 0, got ${JSON.stringify(t)}`);
     }
+    const description = this.build(monitor);
     const recorder = monitor?.recorder;
     const stats = runLocal(description, { steps: stepsFor(t, description.dt), recorders: recorder ? [recorder] : [] });
     return [stats, recorder ? recorder.data : { ts: new Float64Array(0) }];

@@ -7,10 +7,10 @@
  *
  * A stream is named by a 64-bit key (two 32-bit words) derived from the seed, a purpose and up to
  * two ids; `bits32(hi, lo, counter)` is the counter-th number of that stream. The mixing function
- * is MurmurHash3's 32-bit finaliser, applied three times with both key words, which avalanches
- * every input bit into every output bit; per draw it costs six integer multiplies, a third of a
- * ten-round Philox in JavaScript, which matters for the hundreds of millions of Poisson draws of a
- * large network. Keys are 64-bit so that millions of streams do not collide.
+ * is MurmurHash3's 32-bit finaliser, applied three times — to the counter, then with each key word —
+ * which avalanches every input bit into every output bit; per draw it costs six integer multiplies,
+ * a third of a ten-round Philox in JavaScript, which matters for the hundreds of millions of Poisson
+ * draws of a large network. Keys are 64-bit so that millions of streams do not collide.
  */
 
 /** What a stream is for; part of its key, so two purposes never share numbers. */
@@ -53,11 +53,46 @@ export function streamKey(seed: number, purpose: number, a = 0, b = 0): StreamKe
   return { hi, lo };
 }
 
+/**
+ * The counter's half of a draw: fmix32(counter·φ ⊕ C). It depends on the counter alone, so a loop
+ * that draws the same counter (a step) for many streams (neurons) computes it once.
+ */
+export function mixCounter(counter: number): number {
+  let x = Math.imul(counter, 0x9e3779b1) ^ 0x7f4a7c15;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/**
+ * The keyed half of a draw: fmix32(fmix32(mixed ⊕ lo) + hi), for `mixed = mixCounter(counter)`.
+ *
+ * The finalisers are written out rather than called so that this stays one small leaf function
+ * that V8 inlines into hot loops; a call that is not inlined boxes its result (numbers beyond the
+ * small-integer range are heap objects), which cost ~30 ns per draw.
+ */
+export function keyedBits(hi: number, lo: number, mixed: number): number {
+  let x = mixed ^ lo;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  x = (x + hi) | 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
 /** The `counter`-th unsigned 32-bit number of stream (hi, lo). */
 export function bits32(hi: number, lo: number, counter: number): number {
-  let x = fmix32(Math.imul(counter, 0x9e3779b1) ^ lo);
-  x = fmix32(x ^ hi);
-  return fmix32(x + lo);
+  return keyedBits(hi, lo, mixCounter(counter));
 }
 
 const TWO_POW_MINUS_32 = 2 ** -32;

@@ -2,7 +2,7 @@
  * Samplers on top of the counter-based streams. Each takes the stream key and the counter(s) it
  * may use, so the same (key, counter) always gives the same value.
  */
-import { fmix32, uniform } from './counter.ts';
+import { bits32, fmix32, uniform } from './counter.ts';
 
 /** A standard normal from counters (2c, 2c+1) of a stream (Box–Muller, cosine branch). */
 export function standardNormal(hi: number, lo: number, counter: number): number {
@@ -13,13 +13,23 @@ export function standardNormal(hi: number, lo: number, counter: number): number 
 
 /** Means up to this many events per draw use table inversion; larger ones use PTRS. */
 const INVERSION_LIMIT = 30;
+export const GUIDE_BITS = 10;
+const GUIDE_SIZE = 2 ** GUIDE_BITS;
 
 /**
- * Draws Poisson counts of one fixed mean. Built once per generator (the cumulative table is
- * precomputed), then `sample(hi, lo, counter)` is a pure function of its arguments.
+ * Draws Poisson counts of one fixed mean. Built once per generator (tables precomputed), then
+ * `sample(hi, lo, counter)` is a pure function of its arguments.
+ *
+ * Small means invert the cumulative distribution: the count is the smallest k with
+ * u ≤ P(X ≤ k), u = (x + ½)/2³² for the stream's 32-bit number x. The comparison is done on x
+ * itself (u > P(X ≤ k) exactly when x > `thresholds[k]`), starting from a guide table indexed by
+ * the top 10 bits of x, so a draw usually takes one comparison.
  */
 export class PoissonSampler {
-  private readonly cdf: Float64Array;
+  /** floor(P(X ≤ k)·2³² − ½) per k, for means drawn by inversion; null for large means. */
+  readonly thresholds: Float64Array | null;
+  /** Per value of the top 10 bits of x, the first k whose threshold such an x may not exceed. */
+  readonly guide: Int32Array | null;
   private readonly useTable: boolean;
   // PTRS constants (Hörmann 1993, "The transformed rejection method for generating Poisson
   // random variables").
@@ -42,7 +52,19 @@ export class PoissonSampler {
         p *= mean / (k + 1);
       }
     }
-    this.cdf = Float64Array.from(terms);
+    if (this.useTable) {
+      const thresholds = Float64Array.from(terms, (p) => Math.floor(p * 2 ** 32 - 0.5));
+      const guide = new Int32Array(GUIDE_SIZE);
+      for (let m = 0, k = 0; m < GUIDE_SIZE; m++) {
+        while (k < thresholds.length - 1 && thresholds[k] < m * 2 ** (32 - GUIDE_BITS)) k++;
+        guide[m] = k;
+      }
+      this.thresholds = thresholds;
+      this.guide = guide;
+    } else {
+      this.thresholds = null;
+      this.guide = null;
+    }
     this.slam = Math.sqrt(mean);
     this.loglam = Math.log(mean);
     this.b = 0.931 + 2.53 * this.slam;
@@ -54,11 +76,11 @@ export class PoissonSampler {
   sample(hi: number, lo: number, counter: number): number {
     if (this.mean <= 0) return 0;
     if (this.useTable) {
-      const u = uniform(hi, lo, counter);
-      const cdf = this.cdf;
-      const last = cdf.length - 1;
-      let k = 0;
-      while (k < last && u > cdf[k]) k++;
+      const x = bits32(hi, lo, counter);
+      const thresholds = this.thresholds!;
+      const last = thresholds.length - 1;
+      let k = this.guide![x >>> (32 - GUIDE_BITS)];
+      while (k < last && x > thresholds[k]) k++;
       return k;
     }
     return this.sampleLarge(hi, lo, counter);

@@ -14,12 +14,19 @@ export function buildProjection(description: NetworkDescription, index: number, 
   const delays = new ValueSampler(projection.delay_step, description.seed, index, Purpose.delay);
   const nLocal = slice.stop - slice.start;
   const builder = new SynapseTableBuilder(nPre, weights.homogeneous, delays.homogeneous, expectedCount(projection, nPre, nPost, nLocal));
+  const context = { seed: description.seed, projection: index, nPre, nPost, samePopulation: projection.pre === projection.post, ...slice };
+  const { start } = slice;
+  if (!Number.isNaN(weights.homogeneous) && !Number.isNaN(delays.homogeneous)) {
+    const weight = weights.homogeneous;
+    const delay = delays.homogeneous;
+    expandRule(projection.conn, context, (source, target) => builder.add(source, target - start, weight, delay));
+    return builder.build();
+  }
   // k-th incoming connection of each local target: the counter of its weight and delay draws.
   const incoming = new Uint32Array(nLocal);
   const drawsDelay = Number.isNaN(delays.homogeneous);
-  const context = { seed: description.seed, projection: index, nPre, nPost, samePopulation: projection.pre === projection.post, ...slice };
   expandRule(projection.conn, context, (source, target, connectionIndex) => {
-    const local = target - slice.start;
+    const local = target - start;
     const k = incoming[local]++;
     const weight = weights.value(target, k, connectionIndex);
     const delay = drawsDelay ? Math.round(delays.value(target, k, connectionIndex)) : delays.homogeneous;

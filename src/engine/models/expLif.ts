@@ -10,6 +10,7 @@
  * read at step t acts from step t + 1.
  */
 import type { ChunkSpikes, NeuronPopulation, PopulationInit } from '../population.ts';
+import { specialise } from '../specialise.ts';
 
 /** ∫ propagator from a synaptic current with time constant tauSyn to V (NEST's propagator_32). */
 export function currentToVoltage(tauSyn: number, tauM: number, cM: number, h: number): number {
@@ -25,12 +26,12 @@ export class ExpLifPopulation implements NeuronPopulation {
   readonly ringNegative: Float64Array;
   readonly ringCurrent: Float64Array;
   /** Membrane potential relative to E_L [mV]. */
-  private readonly v: Float64Array;
-  private readonly iEx: Float64Array;
-  private readonly iIn: Float64Array;
+  readonly v: Float64Array;
+  readonly iEx: Float64Array;
+  readonly iIn: Float64Array;
   /** Generator current for the next step [pA]. */
-  private readonly iDc: Float64Array;
-  private readonly refractory: Int32Array;
+  readonly iDc: Float64Array;
+  readonly refractory: Int32Array;
   private readonly eL: number;
   private readonly iE: number;
   private readonly theta: number;
@@ -50,7 +51,7 @@ export class ExpLifPopulation implements NeuronPopulation {
     this.gidStart = init.gidStart;
     this.ringPositive = new Float64Array(init.ringSize * size);
     this.ringNegative = new Float64Array(init.ringSize * size);
-    this.ringCurrent = new Float64Array(init.ringSize * size);
+    this.ringCurrent = new Float64Array(init.currentInput ? init.ringSize * size : 0);
     this.eL = p.E_L;
     this.iE = p.I_e;
     this.theta = p.V_th - p.E_L;
@@ -67,11 +68,28 @@ export class ExpLifPopulation implements NeuronPopulation {
     this.iIn = new Float64Array(size);
     this.iDc = new Float64Array(size);
     this.refractory = new Int32Array(size);
+    this.step = specialise(expLifStep, this, this.p22, this.p11ex, this.p11in, this.p21ex, this.p21in, this.p20, this.iE, this.theta, this.vReset, this.refractorySteps, init.currentInput);
   }
 
-  step(t: number, slot: number, out: ChunkSpikes): void {
-    const { v, iEx, iIn, iDc, refractory, ringPositive, ringNegative, ringCurrent } = this;
-    const { p22, p11ex, p11in, p21ex, p21in, p20, iE, theta, vReset, refractorySteps, size, gidStart } = this;
+  readonly step: (t: number, slot: number, out: ChunkSpikes) => void;
+
+  read(variable: string, from: number, to: number, out: Float64Array, at: number): void {
+    if (variable === 'v') {
+      for (let i = from; i < to; i++) out[at++] = this.v[i] + this.eL;
+    } else {
+      const source = variable === 'i_syn_ex' ? this.iEx : this.iIn;
+      for (let i = from; i < to; i++) out[at++] = source[i];
+    }
+  }
+}
+
+/** The update of one step for every neuron, specialised per population (see `specialise`). */
+function expLifStep(
+  state: { size: number; gidStart: number; v: Float64Array; iEx: Float64Array; iIn: Float64Array; iDc: Float64Array; refractory: Int32Array; ringPositive: Float64Array; ringNegative: Float64Array; ringCurrent: Float64Array },
+  p22: number, p11ex: number, p11in: number, p21ex: number, p21in: number, p20: number, iE: number, theta: number, vReset: number, refractorySteps: number, currentInput: boolean,
+) {
+  const { size, gidStart, v, iEx, iIn, iDc, refractory, ringPositive, ringNegative, ringCurrent } = state;
+  return (t: number, slot: number, out: ChunkSpikes): void => {
     const base = slot * size;
     for (let i = 0; i < size; i++) {
       if (refractory[i] === 0) {
@@ -91,17 +109,10 @@ export class ExpLifPopulation implements NeuronPopulation {
         out.steps[n] = t;
         out.gids[n] = gidStart + i;
       }
-      iDc[i] = ringCurrent[at];
-      ringCurrent[at] = 0;
+      if (currentInput) {
+        iDc[i] = ringCurrent[at];
+        ringCurrent[at] = 0;
+      }
     }
-  }
-
-  read(variable: string, from: number, to: number, out: Float64Array, at: number): void {
-    if (variable === 'v') {
-      for (let i = from; i < to; i++) out[at++] = this.v[i] + this.eL;
-    } else {
-      const source = variable === 'i_syn_ex' ? this.iEx : this.iIn;
-      for (let i = from; i < to; i++) out[at++] = source[i];
-    }
-  }
+  };
 }

@@ -7,6 +7,7 @@
  * Exact integration: V ← P33·V + P30·(I_e + I_dc) + Σw, then threshold and reset, as NEST does it.
  */
 import type { ChunkSpikes, NeuronPopulation, PopulationInit } from '../population.ts';
+import { specialise } from '../specialise.ts';
 
 export class LifPopulation implements NeuronPopulation {
   readonly name: string;
@@ -17,9 +18,9 @@ export class LifPopulation implements NeuronPopulation {
   readonly ringNegative: Float64Array;
   readonly ringCurrent: Float64Array;
   /** Membrane potential relative to E_L [mV]. */
-  private readonly v: Float64Array;
-  private readonly iDc: Float64Array;
-  private readonly refractory: Int32Array;
+  readonly v: Float64Array;
+  readonly iDc: Float64Array;
+  readonly refractory: Int32Array;
   private readonly eL: number;
   private readonly iE: number;
   private readonly theta: number;
@@ -36,7 +37,7 @@ export class LifPopulation implements NeuronPopulation {
     this.gidStart = init.gidStart;
     this.ringPositive = new Float64Array(init.ringSize * size);
     this.ringNegative = this.ringPositive;
-    this.ringCurrent = new Float64Array(init.ringSize * size);
+    this.ringCurrent = new Float64Array(init.currentInput ? init.ringSize * size : 0);
     this.eL = p.E_L;
     this.iE = p.I_e;
     this.theta = p.V_th - p.E_L;
@@ -48,11 +49,23 @@ export class LifPopulation implements NeuronPopulation {
     this.v = init.vInit.map((v) => v - p.E_L);
     this.iDc = new Float64Array(size);
     this.refractory = new Int32Array(size);
+    this.step = specialise(lifStep, this, this.p33, this.p30, this.iE, this.theta, this.vReset, this.vMin, this.refractorySteps, init.currentInput);
   }
 
-  step(t: number, slot: number, out: ChunkSpikes): void {
-    const { v, iDc, refractory, ringPositive: ring, ringCurrent } = this;
-    const { p33, p30, iE, theta, vReset, vMin, refractorySteps, size, gidStart } = this;
+  readonly step: (t: number, slot: number, out: ChunkSpikes) => void;
+
+  read(variable: string, from: number, to: number, out: Float64Array, at: number): void {
+    for (let i = from; i < to; i++) out[at++] = this.v[i] + this.eL;
+  }
+}
+
+/** The update of one step for every neuron, specialised per population (see `specialise`). */
+function lifStep(
+  state: { size: number; gidStart: number; v: Float64Array; iDc: Float64Array; refractory: Int32Array; ringPositive: Float64Array; ringCurrent: Float64Array },
+  p33: number, p30: number, iE: number, theta: number, vReset: number, vMin: number, refractorySteps: number, currentInput: boolean,
+) {
+  const { size, gidStart, v, iDc, refractory, ringPositive: ring, ringCurrent } = state;
+  return (t: number, slot: number, out: ChunkSpikes): void => {
     const base = slot * size;
     for (let i = 0; i < size; i++) {
       const at = base + i;
@@ -70,12 +83,10 @@ export class LifPopulation implements NeuronPopulation {
         out.steps[n] = t;
         out.gids[n] = gidStart + i;
       }
-      iDc[i] = ringCurrent[at];
-      ringCurrent[at] = 0;
+      if (currentInput) {
+        iDc[i] = ringCurrent[at];
+        ringCurrent[at] = 0;
+      }
     }
-  }
-
-  read(variable: string, from: number, to: number, out: Float64Array, at: number): void {
-    for (let i = from; i < to; i++) out[at++] = this.v[i] + this.eL;
-  }
+  };
 }

@@ -1,0 +1,10 @@
+import { normalizeDescription } from '/work/main/src/ir/normalize.ts';
+import { describeNetwork } from '/work/main/src/nn/network.ts';
+import { runLocal } from '/work/main/src/run/runLocal.ts';
+const which = process.argv[2];
+const mod = await import(`/work/main/examples/${which}.ts`);
+const Net = mod.default(which === 'brunel' ? { scale: Number(process.argv[3] ?? 0.2) } : {});
+const d = normalizeDescription(describeNetwork(new Net()));
+const t0 = performance.now();
+const s = runLocal(d, { steps: Number(process.argv[4] ?? 10000) });
+console.log(s.sim_s, s.build_s, s.events, s.spikes, (performance.now()-t0)/1000);

@@ -1,0 +1,127 @@
+import test from 'ava';
+import { normalizeDescription } from '../src/ir/normalize.ts';
+import { buildProjection } from '../src/engine/connectivity/buildProjection.ts';
+import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
+import { population } from './helpers.ts';
+
+function describe(conn: unknown, nPre: number, nPost: number, extra: Record<string, unknown> = {}) {
+  const samePopulation = nPost === 0;
+  return normalizeDescription({
+    seed: 42,
+    populations: samePopulation ? [population('a', 'LIF', nPre)] : [population('a', 'LIF', nPre), population('b', 'LIF', nPost)],
+    projections: [{ name: 's', pre: 'a', post: samePopulation ? 'a' : 'b', conn, ...extra }],
+  });
+}
+
+/** All (source, target, weight, delay) of a table, targets made global again. */
+function synapses(table: SynapseTable, start = 0): Array<[number, number, number, number]> {
+  const out: Array<[number, number, number, number]> = [];
+  for (let s = 0; s < table.nSources; s++) {
+    for (let k = table.rowStart[s]; k < table.rowStart[s + 1]; k++) {
+      out.push([s, table.targets[k] + start, table.weights ? table.weights[k] : table.weight, table.delays ? table.delays[k] : table.delay]);
+    }
+  }
+  return out;
+}
+
+function whole(description: ReturnType<typeof describe>) {
+  const post = description.populations.find((p) => p.name === description.projections[0].post)!;
+  return buildProjection(description, 0, { start: 0, stop: post.size });
+}
+
+function degrees(list: Array<[number, number, number, number]>, index: 0 | 1, n: number): number[] {
+  const d = new Array(n).fill(0);
+  for (const synapse of list) d[synapse[index]]++;
+  return d;
+}
+
+test('One2One connects i to i', (t) => {
+  t.deepEqual(synapses(whole(describe({ One2One: {} }, 5, 5))).map((s) => [s[0], s[1]]), [[0, 0], [1, 1], [2, 2], [3, 3], [4, 4]]);
+});
+
+test('All2All connects every pair, leaving out self-connections when asked', (t) => {
+  t.is(whole(describe({ All2All: {} }, 7, 9)).count, 63);
+  const noSelf = synapses(whole(describe({ All2All: { allow_self: false } }, 6, 0)));
+  t.is(noSelf.length, 30);
+  t.false(noSelf.some((s) => s[0] === s[1]));
+});
+
+test('FixedProb makes p·N·M connections within sampling error, with binomial in-degrees', (t) => {
+  const p = 0.1;
+  const list = synapses(whole(describe({ FixedProb: { p } }, 1000, 800)));
+  const expected = p * 1000 * 800;
+  t.true(Math.abs(list.length - expected) < 4 * Math.sqrt(expected * (1 - p)), `${list.length} vs ${expected}`);
+  const inDegrees = degrees(list, 1, 800);
+  const mean = inDegrees.reduce((a, b) => a + b, 0) / 800;
+  const variance = inDegrees.reduce((a, b) => a + (b - mean) ** 2, 0) / 799;
+  t.true(Math.abs(variance / (1000 * p * (1 - p)) - 1) < 0.2, `in-degree variance ${variance}`);
+  const pairs = new Set(list.map((s) => s[0] * 1000 + s[1]));
+  t.is(pairs.size, list.length, 'no multapses');
+});
+
+test('FixedProb without self-connections never connects i to i', (t) => {
+  const list = synapses(whole(describe({ FixedProb: { p: 0.5, allow_self: false } }, 200, 0)));
+  t.false(list.some((s) => s[0] === s[1]));
+  t.true(Math.abs(list.length - 0.5 * 200 * 199) < 4 * Math.sqrt(200 * 199 * 0.25));
+});
+
+test('FixedInDegree gives every target exactly k inputs; without multi_conn they are distinct', (t) => {
+  for (const multi_conn of [true, false]) {
+    const list = synapses(whole(describe({ FixedInDegree: { degree: 30, multi_conn } }, 50, 40)));
+    t.deepEqual(degrees(list, 1, 40), new Array(40).fill(30));
+    if (!multi_conn) t.is(new Set(list.map((s) => s[0] * 40 + s[1])).size, list.length);
+  }
+});
+
+test('FixedOutDegree gives every source exactly k outputs; without multi_conn they are distinct', (t) => {
+  for (const multi_conn of [true, false]) {
+    const list = synapses(whole(describe({ FixedOutDegree: { degree: 25, multi_conn } }, 60, 30)));
+    t.deepEqual(degrees(list, 0, 60), new Array(60).fill(25));
+    if (!multi_conn) t.is(new Set(list.map((s) => s[0] * 30 + s[1])).size, list.length);
+  }
+});
+
+test('FixedTotalNum makes exactly num connections; without multi_conn all pairs differ', (t) => {
+  t.is(whole(describe({ FixedTotalNum: { num: 5000 } }, 100, 100)).count, 5000);
+  const list = synapses(whole(describe({ FixedTotalNum: { num: 80, multi_conn: false } }, 10, 10)));
+  t.is(list.length, 80);
+  t.is(new Set(list.map((s) => s[0] * 10 + s[1])).size, 80);
+});
+
+test('CustomConn makes exactly the listed pairs, with per-connection weights in list order', (t) => {
+  const list = synapses(whole(describe({ CustomConn: { pre: [2, 0, 2], post: [1, 1, 0] } }, 3, 2, { weight: [5, 6, 7] })));
+  t.deepEqual(list.map((s) => [s[0], s[1], s[2]]).sort(), [[0, 1, 6], [2, 0, 7], [2, 1, 5]]);
+});
+
+test('weights and delays drawn from distributions follow them', (t) => {
+  const table = whole(describe({ FixedInDegree: { degree: 100 } }, 100, 100, {
+    weight: { Normal: { mean: 2, sd: 0.5 } },
+    delay_step: { Uniform: { low: 1, high: 10 } },
+  }));
+  const weights = Array.from(table.weights!);
+  const mean = weights.reduce((a, b) => a + b, 0) / weights.length;
+  const sd = Math.sqrt(weights.reduce((a, b) => a + (b - mean) ** 2, 0) / (weights.length - 1));
+  t.true(Math.abs(mean - 2) < 0.02 && Math.abs(sd - 0.5) < 0.02, `mean ${mean}, sd ${sd}`);
+  const delays = Array.from(table.delays!);
+  t.is(Math.min(...delays), 1);
+  t.is(Math.max(...delays), 10);
+  const truncated = whole(describe({ FixedInDegree: { degree: 100 } }, 100, 100, { weight: { Normal: { mean: 0, sd: 1, min: 0, max: 1 } } }));
+  t.true(Array.from(truncated.weights!).every((w) => w >= 0 && w <= 1), 'out-of-range draws are redrawn');
+});
+
+test('a partition builds exactly the synapses of its targets that the whole network has, for every rule', (t) => {
+  const rules = [
+    { FixedProb: { p: 0.2 } },
+    { FixedInDegree: { degree: 7, multi_conn: false } },
+    { FixedOutDegree: { degree: 9 } },
+    { FixedTotalNum: { num: 700 } },
+    { All2All: {} },
+  ];
+  for (const conn of rules) {
+    const description = describe(conn, 40, 37, { weight: { Uniform: { low: 1, high: 2 } }, delay_step: { Normal: { mean: 5, sd: 2, min: 1, max: 9 } } });
+    const all = synapses(whole(description));
+    const parts = [[0, 11], [11, 12], [12, 37]].flatMap(([start, stop]) => synapses(buildProjection(description, 0, { start, stop }), start));
+    const key = (s: number[]) => s.join(',');
+    t.deepEqual(parts.map(key).sort(), all.map(key).sort(), Object.keys(conn)[0]);
+  }
+});

@@ -1,0 +1,119 @@
+import test from 'ava';
+import { normalizeDescription } from '../src/ir/normalize.ts';
+import { ModelError, nn, setPlatform, MonitorBS, MonitorConf } from '../src/index.ts';
+
+/** A valid description that each case below breaks in one place. */
+const valid = () => ({
+  populations: [{ name: 'E', model: 'ExpLIF', size: 10 }, { name: 'I', model: 'LIF', size: 5 }],
+  generators: [{ name: 'P', model: 'PoissonGenerator', size: 10, params: { rate: 10 } }],
+  projections: [{ name: 'syn', pre: 'E', post: 'I', conn: { FixedProb: { p: 0.1 } } }],
+  monitors: [{ target: 'E', attr: 'v' }],
+}) as any;
+
+const cases: Array<[string, (d: any) => void, string, string]> = [
+  ["negative size", (d) => (d.populations[0].size = -5), "INVALID_VALUE", "ExpLIF \"E\": size must be a positive integer, got -5"],
+  ["fractional size", (d) => (d.populations[0].size = 2.5), "INVALID_VALUE", "ExpLIF \"E\": size must be a positive integer, got 2.5"],
+  ["unknown param", (d) => (d.populations[0].params = { tau_mm: 5 }), "UNKNOWN_KEY", "ExpLIF \"E\": unknown tau_mm; known: E_L, C_m, tau_m, t_ref, V_th, V_reset, I_e, tau_syn_ex, tau_syn_in, V_rest, tau, R"],
+  ["alias conflict", (d) => (d.populations[0].params = { tau: 5, tau_m: 6 }), "INVALID_VALUE", "ExpLIF \"E\": tau and tau_m are the same parameter; give one of them"],
+  ["tau_m <= 0", (d) => (d.populations[0].params = { tau_m: 0 }), "INVALID_VALUE", "ExpLIF \"E\": tau_m must be > 0 ms, got 0"],
+  ["V_reset >= V_th", (d) => (d.populations[0].params = { V_reset: -50, V_th: -55 }), "INVALID_VALUE", "ExpLIF \"E\": V_reset must be below V_th (-55 mV), got -50"],
+  ["R and C_m", (d) => (d.populations[0].params = { R: 1, C_m: 2 }), "INVALID_VALUE", "ExpLIF \"E\": give either R or C_m, not both (C_m = tau_m / R)"],
+  ["unknown model", (d) => (d.populations[0].model = 'Izhikevich'), "UNKNOWN_NAME", "Population #0: unknown neuron model \"Izhikevich\"; known: ExpLIF, LIF"],
+  ["duplicate name", (d) => (d.populations[1].name = 'E'), "DUPLICATE_NAME", "LIF \"E\": the name is already taken; names must be unique"],
+  ["dt 0", (d) => (d.dt = 0), "INVALID_VALUE", "Network: dt must be > 0, got 0"],
+  ["seed negative", (d) => (d.seed = -1), "INVALID_VALUE", "Network: seed must be an integer in 0..4294967295, got -1"],
+  ["pre unknown", (d) => (d.projections[0].pre = 'X'), "UNKNOWN_NAME", "StaticSynapse \"syn\": pre names \"X\", which is no population or generator; known: E, I, P"],
+  ["post generator", (d) => (d.projections[0].post = 'P'), "UNKNOWN_NAME", "StaticSynapse \"syn\": post names \"P\", which is a generator, and generators can only be the pre side; populations: E, I"],
+  ["delay 0", (d) => (d.projections[0].delay_step = 0), "INVALID_VALUE", "StaticSynapse \"syn\": delay_step must be ≥ 1, got 0"],
+  ["delay 1.5", (d) => (d.projections[0].delay_step = 1.5), "INVALID_VALUE", "StaticSynapse \"syn\": delay_step must be a whole number, got 1.5"],
+  ["p 1.5", (d) => (d.projections[0].conn = { FixedProb: { p: 1.5 } }), "INVALID_VALUE", "StaticSynapse \"syn\": conn.FixedProb.p must be a probability in [0, 1], got 1.5"],
+  ["weights length", (d) => (d.projections[0] = { ...d.projections[0], conn: { All2All: {} }, weight: [1, 2, 3] }), "LENGTH_MISMATCH", "StaticSynapse \"syn\": weight has 3 values but there are 50 connections"],
+  ["weights for random rule", (d) => (d.projections[0].weight = [1, 2, 3]), "INVALID_VALUE", "StaticSynapse \"syn\": weight cannot be an array here: FixedProb draws its connections at random; give a scalar or a distribution"],
+  ["one2one sizes", (d) => (d.projections[0].conn = { One2One: {} }), "LENGTH_MISMATCH", "StaticSynapse \"syn\": One2One needs pre and post of equal size, got 10 and 5"],
+  ["indegree too big", (d) => (d.projections[0].conn = { FixedInDegree: { degree: 11, multi_conn: false } }), "INVALID_VALUE", "StaticSynapse \"syn\": conn.FixedInDegree.degree must be at most 10 (the pre size) without multi_conn, got 11"],
+  ["unknown rule", (d) => (d.projections[0].conn = { FixedNumber: { n: 3 } }), "UNKNOWN_NAME", "StaticSynapse \"syn\": conn names unknown kind \"FixedNumber\"; known: One2One, All2All, FixedProb, FixedTotalNum, FixedInDegree, FixedOutDegree, CustomConn"],
+  ["custom out of range", (d) => (d.projections[0].conn = { CustomConn: { pre: [0, 10], post: [1, 2] } }), "INVALID_VALUE", "StaticSynapse \"syn\": conn.CustomConn.pre[1] must be an integer in 0..9, got 10"],
+  ["custom length", (d) => (d.projections[0].conn = { CustomConn: { pre: [0, 1], post: [1] } }), "LENGTH_MISMATCH", "StaticSynapse \"syn\": conn.CustomConn.pre has 2 indices but conn.CustomConn.post has 1"],
+  ["monitor unknown name", (d) => (d.monitors[0].target = 'ExpLIF_7'), "UNKNOWN_NAME", "Monitor #0: no population is named \"ExpLIF_7\"; populations: E, I"],
+  ["monitor unknown attr", (d) => (d.monitors[0].attr = 'w'), "UNKNOWN_NAME", "Monitor #0: ExpLIF \"E\" has no recordable \"w\"; known: spike, v, i_syn_ex, i_syn_in"],
+  ["monitor slice", (d) => (d.monitors[0].slice = [0, 11]), "INVALID_VALUE", "Monitor #0: slice[1] must be an integer in 1..10, got 11"],
+  ["normal sd negative", (d) => (d.projections[0].weight = { Normal: { mean: 1, sd: -1 } }), "INVALID_VALUE", "StaticSynapse \"syn\": weight.Normal.sd must be ≥ 0, got -1"],
+  ["uniform low>high", (d) => (d.populations[0].v_init = { Uniform: { low: -50, high: -60 } }), "INVALID_VALUE", "ExpLIF \"E\": v_init.Uniform.high must be > low (-50), got -60"],
+  ["rate negative", (d) => (d.generators[0].params.rate = -3), "INVALID_VALUE", "PoissonGenerator \"P\": rate must be ≥ 0 Hz, got -3"],
+  ["MAT multapses", (d) => (d.projections[0] = { ...d.projections[0], conn: { FixedInDegree: { degree: 3 } }, conn_repr: 'MAT' }), "UNSUPPORTED", "StaticSynapse \"syn\": conn_repr MAT is a dense matrix and cannot hold multapses; set multi_conn: false or use CSR"],
+  ["spike times length", (d) => d.generators.push({ name: 'S', model: 'SpikeGenerator', size: 2, params: { spike_times: [[1]] } }), "LENGTH_MISMATCH", "SpikeGenerator \"S\": spike_times has 1 lists but size is 2"],
+  ["delay and delay_step", (d) => (d.projections[0] = { ...d.projections[0], delay: 1, delay_step: 2 }), "INVALID_VALUE", "StaticSynapse \"syn\": give either delay (ms) or delay_step (steps), not both"],
+  ["unknown top-level key", (d) => (d.neurons = []), "UNKNOWN_KEY", "Network: unknown neurons; known: version, platform, dt, seed, populations, generators, projections, monitors"],
+  ["v_init array length", (d) => (d.populations[0].v_init = [1, 2]), "LENGTH_MISMATCH", "ExpLIF \"E\": v_init has 2 values but there are 10 neurons"],
+];
+
+test('the valid description passes', (t) => {
+  t.notThrows(() => normalizeDescription(valid()));
+});
+
+for (const [name, breakIt, code, message] of cases) {
+  test(`bad input is refused with a message naming the object and field: ${name}`, (t) => {
+    const description = valid();
+    breakIt(description);
+    const error = t.throws(() => normalizeDescription(description), { instanceOf: ModelError });
+    t.is(error?.message, message);
+    t.is(error?.code, code);
+  });
+}
+
+class Tiny extends nn.SNet {
+  setup() {
+    this.a = new nn.ExpLIF({ size: 3 });
+    this.b = new nn.ExpLIF({ size: 3 });
+    this.s = new nn.StaticSynapse({ pre: this.a, post: this.b, conn: new nn.One2One(), delay_step: 0 });
+  }
+}
+
+test('errors through the API name the object by its NeurAI default name', (t) => {
+  const layer = new nn.SNetLayer(Tiny);
+  const error = t.throws(() => layer.build(), { instanceOf: ModelError });
+  t.is(error?.message, 'StaticSynapse "StaticSynapse_0": delay_step must be ≥ 1, got 0');
+});
+
+test('a monitor of an unknown population is refused before the run', (t) => {
+  class Ok extends nn.SNet {
+    setup() {
+      this.a = new nn.ExpLIF({ size: 3 });
+    }
+  }
+  const monitor = new MonitorBS({ monitors: [new MonitorConf('ExpLIF_1', 'spike')] });
+  const error = t.throws(() => new nn.SNetLayer(Ok).__call__({ t: 1, monitor }), { instanceOf: ModelError });
+  t.is(error?.message, 'Monitor #0: no population is named "ExpLIF_1"; populations: ExpLIF_0');
+});
+
+test('a synapse onto a generator is refused when it is created', (t) => {
+  const error = t.throws(() => new nn.StaticSynapse({ pre: new nn.ExpLIF(), post: new nn.PoissonGenerator({ rate: 5 }) as never }), { instanceOf: ModelError });
+  t.is(error?.message, 'StaticSynapse: post must be a neuron population (generators can only be pre)');
+});
+
+test('asking for a platform this build cannot run is an error at run time, never a silent fallback', (t) => {
+  class Ok extends nn.SNet {
+    setup() {
+      this.a = new nn.ExpLIF({ size: 3 });
+    }
+  }
+  setPlatform('gpu');
+  try {
+    const layer = new nn.SNetLayer(Ok);
+    const error = t.throws(() => layer.__call__({ t: 1 }), { instanceOf: ModelError });
+    t.is(error?.code, 'UNSUPPORTED');
+    t.is(error?.message, "setPlatform('gpu'): the GPU device (TensorFlow.js) is not available in this build; use setPlatform('cpu')");
+  } finally {
+    setPlatform('cpu');
+  }
+});
+
+test('a negative run time is refused', (t) => {
+  class Ok extends nn.SNet {
+    setup() {
+      this.a = new nn.ExpLIF({ size: 3 });
+    }
+  }
+  const error = t.throws(() => new nn.SNetLayer(Ok).__call__({ t: -1 }), { instanceOf: ModelError });
+  t.is(error?.message, 'run: t must be a duration in ms ≥ 0, got -1');
+});

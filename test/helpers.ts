@@ -1,0 +1,18 @@
+/** Small helpers shared by the tests: run a description in memory and read its monitors. */
+import { normalizeDescription } from '../src/ir/normalize.ts';
+import type { NetworkDescription } from '../src/ir/description.ts';
+import { MemoryRecorder } from '../src/monitor/memoryRecorder.ts';
+import type { MonitorResults } from '../src/monitor/results.ts';
+import { runLocal, stepsFor, type RunStats } from '../src/run/runLocal.ts';
+
+export function simulate(raw: Record<string, unknown>, tMs: number): { description: NetworkDescription; stats: RunStats; mon: MonitorResults } {
+  const description = normalizeDescription(raw);
+  const recorder = new MemoryRecorder();
+  const stats = runLocal(description, { steps: stepsFor(tMs, description.dt), recorders: [recorder] });
+  return { description, stats, mon: recorder.data };
+}
+
+/** A population description with NEST-style parameters. */
+export function population(name: string, model: string, size: number, params: Record<string, number> = {}, v_init?: unknown) {
+  return { name, model, size, params, ...(v_init !== undefined ? { v_init } : {}) };
+}
