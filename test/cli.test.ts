@@ -1,0 +1,93 @@
+import test from 'ava';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { normalizeDescription, runLocal, nn } from '../src/index.ts';
+
+const { describeNetwork } = nn;
+
+const bin = join(import.meta.dirname, '..', 'bin', 'spikegrid.mjs');
+const examples = join(import.meta.dirname, '..', 'examples');
+
+function spikegrid(...args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+}
+
+function temp(): string {
+  return mkdtempSync(join(tmpdir(), 'spikegrid-cli-'));
+}
+
+test('spikegrid run writes run.json with the documented fields and a spike file that matches it', (t) => {
+  const out = temp();
+  const result = spikegrid('run', join(examples, 'seed.ts'), '--t', '20', '--out', out, '--seed', '5');
+  t.is(result.status, 0, result.stderr);
+  const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  for (const key of ['t_ms', 'dt_ms', 'steps', 'seed', 'workers', 'build_s', 'sim_s', 'wall_s', 'rtf', 'synapses', 'events', 'spikes', 'spikes_sha256', 'populations']) {
+    t.true(key in run, key);
+  }
+  t.like(run, { t_ms: 20, dt_ms: 0.1, steps: 200, seed: 5, workers: 1, synapses: 280 });
+  t.regex(run.spikes_sha256, /^[0-9a-f]{64}$/);
+  t.is(run.populations.ExpLIF_0.size, 100);
+  t.is(run.populations.ExpLIF_0.spikes + run.populations.ExpLIF_1.spikes, run.spikes);
+  t.is(run.populations.ExpLIF_0.rate_hz, run.populations.ExpLIF_0.spikes / 100 / 0.02);
+  const lines = readFileSync(join(out, 'spikes.csv'), 'utf8').trim().split('\n');
+  t.is(lines[0], 'step,time_ms,population,neuron');
+  t.is(lines.length - 1, run.spikes);
+  t.regex(result.stdout, /spikes_sha256 [0-9a-f]{64}/);
+});
+
+test('the same model and seed give the same spikes_sha256 from the CLI and from the API, with --set sizes', async (t) => {
+  const a = temp();
+  const b = temp();
+  t.is(spikegrid('run', join(examples, 'cuba.ts'), '--t', '50', '--set', 'n=400', '--out', a, '--no-record').status, 0);
+  t.is(spikegrid('run', join(examples, 'cuba.ts'), '--t', '50', '--set', 'n=400', '--out', b, '--no-record').status, 0);
+  const runA = JSON.parse(readFileSync(join(a, 'run.json'), 'utf8'));
+  const runB = JSON.parse(readFileSync(join(b, 'run.json'), 'utf8'));
+  t.is(runA.spikes_sha256, runB.spikes_sha256);
+  t.is(runA.populations.E.size, 320);
+  t.is(runA.populations.I.size, 80);
+  const { default: cuba } = await import('../examples/cuba.ts');
+  const description = normalizeDescription(describeNetwork(new (cuba({ n: 400 }))()));
+  t.is(runLocal(description, { steps: 500 }).spikes_sha256, runA.spikes_sha256);
+});
+
+test('a JSON description runs like a model module', (t) => {
+  const dir = temp();
+  const description = {
+    dt: 0.1,
+    seed: 1,
+    populations: [{ name: 'n', model: 'LIF', size: 2, params: { E_L: 0, V_th: 20, V_reset: 0, C_m: 1, tau_m: 20, I_e: 1.5 } }],
+  };
+  writeFileSync(join(dir, 'net.json'), JSON.stringify(description));
+  const result = spikegrid('run', join(dir, 'net.json'), '--t', '100', '--out', dir);
+  t.is(result.status, 0, result.stderr);
+  const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+  // R·I = 30 mV: first spike at 20·ln 3 ≈ 21.97 ms, then every 2 + 21.97 ms.
+  t.is(run.populations.n.spikes, 2 * 4);
+});
+
+test('bad command lines fail with a message that says what to change, exit code 2', (t) => {
+  const cases: Array<[string[], RegExp]> = [
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--set', 'size=3'], /--set size: this model has no parameter size; known: n, p/],
+    [['run', join(examples, 'cuba.ts')], /--t \(model time in ms\) is missing/],
+    [['run', join(examples, 'cuba.ts'), '--t', 'ten'], /--t must be a number, got "ten"/],
+    [['run', join(examples, 'seed.ts'), '--t', '10', '--set', 'scale=2'], /takes no --set parameters, got scale/],
+    [['run', 'nowhere.ts', '--t', '10'], /MODEL nowhere.ts does not exist/],
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--dt', '0'], /Network: dt must be > 0, got 0/],
+    [['launch'], /unknown command "launch"/],
+  ];
+  for (const [args, message] of cases) {
+    const result = spikegrid(...args);
+    t.is(result.status, 2, args.join(' '));
+    t.regex(result.stderr, message);
+  }
+});
+
+test('examples/seed.ts run as a script writes its two plots', (t) => {
+  const dir = temp();
+  // `--import tsx` as the README writes it, resolved from the repository since the script runs elsewhere.
+  execFileSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(examples, 'seed.ts')], { cwd: dir, encoding: 'utf8' });
+  t.true(readFileSync(join(dir, 'ExpLIF_0.spike.png')).length > 10000);
+  t.true(readFileSync(join(dir, 'ExpLIF_0.v.png')).length > 10000);
+});

@@ -1,0 +1,72 @@
+import test from 'ava';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MonitorBS, MonitorConf, MemoryRecorder, visualization, slice, type SpikeMatrix, type TraceMatrix } from '../src/index.ts';
+import SNetwork from '../examples/seed.ts';
+
+function runSeed(t = 5.0, monitors = [new MonitorConf('ExpLIF_0', 'spike'), new MonitorConf('ExpLIF_0', 'v')]) {
+  const net = new SNetwork();
+  const monitorbs = new MonitorBS({ monitors, recorder: new MemoryRecorder() });
+  const param = net.init();
+  return { param, mon: net.run(param, { t, monitor: monitorbs }) };
+}
+
+test('the seed network builds with NeurAI default names and the published parameters', (t) => {
+  const { param } = runSeed(0.1);
+  const description = param.layers.get('network')!;
+  t.deepEqual(description.populations.map((p) => p.name), ['ExpLIF_0', 'ExpLIF_1']);
+  t.deepEqual(description.generators.map((g) => g.name), ['PoissonGenerator_0', 'DCGenerator_0']);
+  t.deepEqual(description.projections.map((p) => [p.name, p.pre, p.post]), [
+    ['StaticSynapse_0', 'PoissonGenerator_0', 'ExpLIF_0'],
+    ['StaticSynapse_1', 'DCGenerator_0', 'ExpLIF_1'],
+    ['StaticSynapse_2', 'ExpLIF_0', 'ExpLIF_1'],
+  ]);
+  t.like(description.populations[0].params, { E_L: -60, V_th: -50, V_reset: -60, tau_m: 20, I_e: 0 });
+  t.like(description.projections[2], { conn: { FixedTotalNum: { num: 80, multi_conn: false } }, conn_repr: 'MAT', weight: 5, delay_step: 2 });
+});
+
+test('run returns ts and steps × neurons matrices with row and column access', (t) => {
+  const { mon } = runSeed();
+  t.is(mon.ts.length, 50);
+  t.is(mon.ts[49], 5);
+  const spikes = mon['ExpLIF_0.spike'] as SpikeMatrix;
+  const v = mon['ExpLIF_0.v'] as TraceMatrix;
+  t.deepEqual(spikes.shape, [50, 100]);
+  t.deepEqual(v.shape, [50, 100]);
+  t.true(spikes.count > 20, `${spikes.count} spikes in 5 ms at ≈ 1 kHz Poisson drive`);
+  // Row, column and element access agree with the event list.
+  const k = 7;
+  const [step, neuron] = [spikes.steps[k], spikes.neurons[k]];
+  t.is(spikes.get(step, neuron), 1);
+  t.is(spikes.row(step)[neuron], 1);
+  t.is(spikes.col(neuron)[step], 1);
+  t.is(spikes.toDense().reduce((a, b) => a + b, 0), spikes.count);
+  // A neuron that spiked sits at V_reset at that step.
+  t.is(v.get(step, neuron), -60);
+  t.is(v.col(neuron)[step], v.row(step)[neuron]);
+  t.is(v.get(0, 0) < -54 && v.get(0, 0) > -56, true, 'starts near v_init = −55 mV');
+});
+
+test('monitor slices record only the chosen neurons', (t) => {
+  const { mon } = runSeed(5, [new MonitorConf('ExpLIF_0', 'v', slice(10, 13)), new MonitorConf('ExpLIF_0', 'spike')]);
+  const part = mon['ExpLIF_0.v'] as TraceMatrix;
+  t.deepEqual(part.shape, [50, 3]);
+  const full = runSeed(5).mon['ExpLIF_0.v'] as TraceMatrix;
+  for (let s = 0; s < 50; s++) t.deepEqual(Array.from(part.row(s)), Array.from(full.row(s).subarray(10, 13)));
+});
+
+test('raster_plot and line_plot write readable PNG files', (t) => {
+  const { mon } = runSeed();
+  const dir = mkdtempSync(join(tmpdir(), 'spikegrid-plot-'));
+  const raster = visualization.raster_plot(mon.ts, mon['ExpLIF_0.spike'] as SpikeMatrix, { save: true, title: 'ExpLIF_0.spike', dir })!;
+  const line = visualization.line_plot(mon.ts, (mon['ExpLIF_0.v'] as TraceMatrix).col(0), { xlabel: 'Time(ms)', ylabel: 'V (mV)', save: true, title: 'ExpLIF_0.v', dir })!;
+  for (const path of [raster, line]) {
+    const png = readFileSync(path);
+    t.deepEqual([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
+    t.is(png.readUInt32BE(16), 900, 'width');
+    t.is(png.readUInt32BE(20), 560, 'height');
+    t.true(png.length > 10000, 'has content');
+  }
+  t.is(raster, join(dir, 'ExpLIF_0.spike.png'));
+});
