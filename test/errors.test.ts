@@ -57,7 +57,7 @@ for (const [name, breakIt, code, message] of cases) {
     breakIt(description);
     const error = t.throws(() => normalizeDescription(description), { instanceOf: ModelError });
     t.is(error?.message, message);
-    t.is(error?.code, code);
+    t.is(error?.code as string, code);
   });
 }
 

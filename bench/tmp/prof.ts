@@ -1,6 +1,6 @@
-import { normalizeDescription } from '/work/main/src/ir/normalize.ts';
-import { describeNetwork } from '/work/main/src/nn/network.ts';
-import { runLocal } from '/work/main/src/run/runLocal.ts';
+import { normalizeDescription } from '../../src/ir/normalize.ts';
+import { describeNetwork } from '../../src/nn/network.ts';
+import { runLocal } from '../../src/run/runLocal.ts';
 const which = process.argv[2];
 const mod = await import(`/work/main/examples/${which}.ts`);
 const Net = mod.default(which === 'brunel' ? { scale: Number(process.argv[3] ?? 0.2) } : {});

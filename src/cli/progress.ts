@@ -1,7 +1,7 @@
 /** A one-line progress bar on a terminal: simulated time, running real-time factor, time left. */
 export class ProgressBar {
   private lastDraw = 0;
-  private readonly started = performance.now();
+  private started = performance.now();
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
@@ -9,8 +9,10 @@ export class ProgressBar {
     private readonly dt: number,
   ) {}
 
+  /** `stepsDone = 0` marks the start of the simulation, so building does not count in the rtf. */
   update(stepsDone: number, stepsTotal: number): void {
     const now = performance.now();
+    if (stepsDone === 0) this.started = now;
     if (now - this.lastDraw < 100 && stepsDone < stepsTotal) return;
     this.lastDraw = now;
     const fraction = stepsTotal ? stepsDone / stepsTotal : 1;

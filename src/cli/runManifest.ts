@@ -18,6 +18,8 @@ export interface RunManifest {
   events_per_s: number;
   spikes: number;
   spikes_sha256: string;
+  /** Peak resident memory of the process [MiB]. */
+  peak_rss_mib: number;
   populations: Record<string, { size: number; spikes: number; rate_hz: number }>;
 }
 
@@ -44,6 +46,7 @@ export function runManifest(description: NetworkDescription, stats: RunStats, wa
     events_per_s: stats.sim_s > 0 ? stats.events / stats.sim_s : 0,
     spikes: stats.spikes,
     spikes_sha256: stats.spikes_sha256,
+    peak_rss_mib: process.resourceUsage().maxRSS / 1024,
     populations,
   };
 }

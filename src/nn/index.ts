@@ -4,4 +4,4 @@ export { PoissonGenerator, DCGenerator, SpikeGenerator, Generator } from './gene
 export { StaticSynapse } from './synapses.ts';
 export { One2One, All2All, FixedProb, FixedTotalNum, FixedInDegree, FixedIndegree, FixedOutDegree, CustomConn, ConnectRepr } from './connections.ts';
 export { Uniform, Normal } from './initializers.ts';
-export { SNet, SNetLayer, Module, describeNetwork } from './network.ts';
+export { SNet, SNetLayer, Module, describeNetwork, type SNetClass } from './network.ts';

@@ -12,7 +12,7 @@ import { SpikeDigest } from '../monitor/spikeDigest.ts';
 export interface RunOptions {
   readonly steps: number;
   readonly recorders?: readonly Recorder[];
-  /** Called after each chunk with the steps done so far. */
+  /** Called as the simulation starts (0 steps done) and after each chunk with the steps done so far. */
   readonly onProgress?: (stepsDone: number, stepsTotal: number) => void;
 }
 
@@ -43,6 +43,7 @@ export function runLocal(description: NetworkDescription, options: RunOptions): 
   const traceOf = description.monitors.map((_, index) => engine.traces.find((t) => t.monitor === index)?.buffer ?? null);
 
   const simStart = performance.now();
+  options.onProgress?.(0, options.steps);
   for (let first = 0; first < options.steps; first += engine.chunkSteps) {
     const steps = Math.min(engine.chunkSteps, options.steps - first);
     engine.advance(first, steps);
