@@ -77,13 +77,6 @@ export class PoissonSource extends GeneratorSource {
         this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize, this.tally);
       return;
     }
-    if (only !== null && only.uniformRing !== null && sampler.thresholds !== null) {
-      // The common case (e.g. one Poisson train per neuron): no call per output.
-      const { rowStart, targets, weight, delay } = only.table;
-      this.emit = specialise(poissonEmitUniform, this.activeOutputs, keyHi, keyLo, sampler.thresholds, sampler.guide!, mixCounter, keyedBits, 32 - GUIDE_BITS,
-        this.firstStep, this.stopStep, rowStart, targets, weight, delay, only.uniformRing, only.targetSize, only.ringSize, this.tally);
-      return;
-    }
     const deliveries = links.map((l) => l.deliver);
     const single = deliveries.length === 1 ? deliveries[0] : null;
     this.emit = specialise(poissonEmit, this.activeOutputs, keyHi, keyLo, sampler, sampler.thresholds, sampler.guide, mixCounter, keyedBits, 32 - GUIDE_BITS,
@@ -117,34 +110,6 @@ function poissonEmit(
       if (count === 0) continue;
       if (single !== null) events += count * single(outputs[a], t, count);
       else for (let l = 0; l < deliveries.length; l++) events += count * deliveries[l](outputs[a], t, count);
-    }
-    tally.events += events;
-  };
-}
-
-/** `poissonEmit` for a single projection with one weight and one delay, its row loop written in. */
-function poissonEmitUniform(
-  outputs: Uint32Array, keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array,
-  mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
-  rowStart: Uint32Array, targets: Uint32Array, weight: number, delay: number, ring: Float64Array, size: number, ringSize: number,
-  tally: { events: number },
-) {
-  const last = thresholds.length - 1;
-  return (t: number): void => {
-    if (t < firstStep || t >= stopStep) return;
-    const base = ((t + delay) % ringSize) * size;
-    const mixed = mixCounter(t);
-    let events = 0;
-    for (let a = 0; a < outputs.length; a++) {
-      const x = keyedBits(keyHi[a], keyLo[a], mixed);
-      let count = guide[x >>> guideShift];
-      while (count < last && x > thresholds[count]) count++;
-      if (count === 0) continue;
-      const j = outputs[a];
-      const w = count * weight;
-      const end = rowStart[j + 1];
-      for (let k = rowStart[j]; k < end; k++) ring[base + targets[k]] += w;
-      events += count * (end - rowStart[j]);
     }
     tally.events += events;
   };
