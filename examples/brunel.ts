@@ -10,7 +10,7 @@
  *
  *   npx spikegrid run examples/brunel.ts --t 1000 --set scale=1
  */
-import { nn, modelParams } from '../src/index.ts';
+import { nn, modelParams } from '../index.ts';
 
 export default function brunel(set?: Record<string, unknown>) {
   const { scale, g, eta, J } = modelParams(set, { scale: 1, g: 5, eta: 2, J: 0.1 });

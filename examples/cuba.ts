@@ -7,7 +7,7 @@
  *
  *   npx spikegrid run examples/cuba.ts --t 1000 --set n=4000
  */
-import { nn, modelParams } from '../src/index.ts';
+import { nn, modelParams } from '../index.ts';
 
 export default function cuba(set?: Record<string, unknown>) {
   const { n, p } = modelParams(set, { n: 4000, p: 0.02 });

@@ -5,7 +5,7 @@
  *   node --import tsx examples/seed.ts          runs 5 ms and writes the two plots
  *   npx spikegrid run examples/seed.ts --t 100  runs it through the CLI
  */
-import { nn, ConnectRepr, MonitorBS, MonitorConf, MemoryRecorder, visualization, isMain } from '../src/index.ts';
+import { nn, ConnectRepr, MonitorBS, MonitorConf, MemoryRecorder, visualization, isMain } from '../index.ts';
 
 class SimNet extends nn.SNet {
   setup() {

@@ -8,11 +8,13 @@ export interface RunArgs {
   seed?: number;
   set: Record<string, string | number | boolean>;
   out?: string;
+  /** Worker threads; undefined means one per available core. */
+  workers?: number;
   record: boolean;
   progress: boolean;
 }
 
-const USAGE = 'usage: spikegrid run MODEL --t MS [--dt MS] [--seed N] [--set name=value …] [--out DIR] [--no-record] [--no-progress]';
+const USAGE = 'usage: spikegrid run MODEL --t MS [--dt MS] [--seed N] [--set name=value …] [--workers N] [--out DIR] [--no-record] [--no-progress]';
 
 export function parseRunArgs(argv: readonly string[]): RunArgs {
   const args: Partial<RunArgs> & { set: RunArgs['set'] } = { set: {}, record: true, progress: true };
@@ -44,6 +46,12 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
         const eq = pair.indexOf('=');
         if (eq <= 0) throw new ModelError('INVALID_VALUE', `--set needs name=value, got ${JSON.stringify(pair)}`);
         args.set[pair.slice(0, eq)] = parseSetValue(pair.slice(eq + 1));
+        break;
+      }
+      case '--workers': {
+        const n = number('--workers');
+        if (!Number.isInteger(n) || n < 1) throw new ModelError('INVALID_VALUE', `--workers must be a whole number ≥ 1, got ${n}`);
+        args.workers = n;
         break;
       }
       case '--out':

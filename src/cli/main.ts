@@ -1,7 +1,7 @@
 /**
  * The `spikegrid` command.
  *
- *   spikegrid run MODEL --t MS [--dt MS] [--seed N] [--set name=value …] [--out DIR] [--no-record]
+ *   spikegrid run MODEL --t MS [--dt MS] [--seed N] [--set name=value …] [--workers N] [--out DIR] [--no-record]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,9 @@ import { ModelError } from '../errors.ts';
 import { normalizeDescription } from '../ir/normalize.ts';
 import { CsvSpikeRecorder } from '../monitor/csvSpikeRecorder.ts';
 import type { Recorder } from '../monitor/recorder.ts';
+import { availableParallelism } from 'node:os';
 import { runLocal, stepsFor } from '../run/runLocal.ts';
+import { threadRunner } from '../run/threadRunner.ts';
 import { parseRunArgs, USAGE } from './args.ts';
 import { loadModel } from './loadModel.ts';
 import { ProgressBar } from './progress.ts';
@@ -28,6 +30,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof ModelError) {
       console.error(`spikegrid: ${error.message}`);
       return 2;
+    }
+    if (error instanceof Error && error.name === 'WorkerError') {
+      console.error(`spikegrid: ${error.message}`);
+      return 3;
     }
     throw error;
   }
@@ -49,13 +55,17 @@ async function run(argv: readonly string[]): Promise<number> {
     if (args.record) recorders.push(new CsvSpikeRecorder(join(args.out, 'spikes.csv')));
   }
   const bar = args.progress && process.stderr.isTTY ? new ProgressBar(process.stderr, args.tMs, description.dt) : null;
-  const stats = runLocal(description, { steps, recorders, onProgress: bar ? (done, total) => bar.update(done, total) : undefined });
+  const onProgress = bar ? (done: number, total: number) => bar.update(done, total) : undefined;
+  const workers = args.workers ?? availableParallelism();
+  const stats = workers === 1
+    ? runLocal(description, { steps, recorders, onProgress })
+    : await threadRunner()(description, { steps, workers, recorders, onProgress });
   bar?.done();
   const manifest = runManifest(description, stats, (performance.now() - wallStart) / 1000);
   if (args.out) writeFileSync(join(args.out, 'run.json'), JSON.stringify(manifest, null, 2) + '\n');
 
   const rates = Object.entries(manifest.populations).map(([name, p]) => `${name} ${p.rate_hz.toFixed(2)} Hz`).join(', ');
-  console.log(`${manifest.t_ms} ms in ${manifest.sim_s.toFixed(2)} s (rtf ${manifest.rtf.toFixed(3)}, build ${manifest.build_s.toFixed(2)} s), ${manifest.synapses} synapses, ${manifest.spikes} spikes`);
+  console.log(`${manifest.t_ms} ms on ${manifest.workers} worker${manifest.workers > 1 ? 's' : ''} in ${manifest.sim_s.toFixed(2)} s (rtf ${manifest.rtf.toFixed(3)}, build ${manifest.build_s.toFixed(2)} s), ${manifest.synapses} synapses, ${manifest.spikes} spikes`);
   console.log(`rates: ${rates}`);
   console.log(`spikes_sha256 ${manifest.spikes_sha256}`);
   if (args.out) console.log(`wrote ${join(args.out, 'run.json')}`);

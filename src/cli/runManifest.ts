@@ -1,6 +1,7 @@
 /** `run.json`: what a run was and how it went, for people and for comparing runs at a glance. */
 import type { NetworkDescription } from '../ir/description.ts';
 import type { RunStats } from '../run/runLocal.ts';
+import type { PartitionSummary } from '../exchange/messages.ts';
 
 export interface RunManifest {
   t_ms: number;
@@ -21,9 +22,11 @@ export interface RunManifest {
   /** Peak resident memory of the process [MiB]. */
   peak_rss_mib: number;
   populations: Record<string, { size: number; spikes: number; rate_hz: number }>;
+  /** Per worker thread: neurons and synapses it held, and its time computing and waiting at barriers. */
+  per_worker?: readonly PartitionSummary[];
 }
 
-export function runManifest(description: NetworkDescription, stats: RunStats, wall_s: number): RunManifest {
+export function runManifest(description: NetworkDescription, stats: RunStats & { per_worker?: readonly PartitionSummary[] }, wall_s: number): RunManifest {
   const t_ms = stats.steps * description.dt;
   const modelS = t_ms / 1000;
   const populations: RunManifest['populations'] = {};
@@ -48,5 +51,6 @@ export function runManifest(description: NetworkDescription, stats: RunStats, wa
     spikes_sha256: stats.spikes_sha256,
     peak_rss_mib: process.resourceUsage().maxRSS / 1024,
     populations,
+    ...(stats.per_worker ? { per_worker: stats.per_worker } : {}),
   };
 }

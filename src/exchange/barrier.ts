@@ -1,0 +1,77 @@
+/**
+ * A barrier for worker threads over shared memory: the last to arrive bumps a generation counter
+ * and wakes the others. Waiters spin briefly (a barrier between busy threads usually opens within
+ * microseconds), then sleep with `Atomics.wait`.
+ *
+ * The same memory carries an abort flag: a worker that fails, or the coordinator when a thread
+ * dies, sets it and wakes everyone, so nobody waits forever for a partner that will not come.
+ */
+
+/** Int32 slots of the control block. */
+const COUNT = 0;
+const GENERATION = 1;
+const ABORTED = 2;
+/** Per worker, from this slot on: the first step of the chunk it is working on. */
+const PROGRESS = 4;
+
+const SPIN = 4000;
+/** While sleeping, wake this often [ms] to check for an abort no one signalled. */
+const WAKE_MS = 200;
+
+export class PeerAborted extends Error {
+  override readonly name = 'PeerAborted';
+}
+
+export function controlBlock(workers: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(4 * (PROGRESS + workers));
+}
+
+export class ThreadBarrier {
+  private readonly control: Int32Array;
+
+  constructor(
+    buffer: SharedArrayBuffer,
+    private readonly parties: number,
+  ) {
+    this.control = new Int32Array(buffer);
+  }
+
+  /** Waits until all parties have arrived; throws `PeerAborted` if the run was aborted. */
+  arrive(): void {
+    const c = this.control;
+    const generation = Atomics.load(c, GENERATION);
+    if (Atomics.add(c, COUNT, 1) === this.parties - 1) {
+      Atomics.store(c, COUNT, 0);
+      Atomics.add(c, GENERATION, 1);
+      Atomics.notify(c, GENERATION);
+      return;
+    }
+    for (let i = 0; i < SPIN; i++) {
+      if (Atomics.load(c, GENERATION) !== generation) return;
+    }
+    while (Atomics.load(c, GENERATION) === generation) {
+      if (Atomics.load(c, ABORTED) !== 0) throw new PeerAborted('another worker failed');
+      Atomics.wait(c, GENERATION, generation, WAKE_MS);
+    }
+    if (Atomics.load(c, ABORTED) !== 0) throw new PeerAborted('another worker failed');
+  }
+
+  /** Ends the run for everyone. */
+  abort(): void {
+    Atomics.store(this.control, ABORTED, 1);
+    Atomics.add(this.control, GENERATION, 1);
+    Atomics.notify(this.control, GENERATION);
+  }
+
+  get aborted(): boolean {
+    return Atomics.load(this.control, ABORTED) !== 0;
+  }
+
+  setProgress(worker: number, step: number): void {
+    Atomics.store(this.control, PROGRESS + worker, step);
+  }
+
+  progress(worker: number): number {
+    return Atomics.load(this.control, PROGRESS + worker);
+  }
+}

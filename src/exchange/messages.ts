@@ -1,0 +1,26 @@
+/** What worker threads send the coordinator: monitor batches while running, a summary at the end. */
+
+/** A worker's spikes (canonical order) and monitored values for consecutive chunks. */
+export interface MonitorBatch {
+  readonly worker: number;
+  readonly firstStep: number;
+  readonly steps: number;
+  readonly spikeSteps: Int32Array;
+  readonly spikeGids: Uint32Array;
+  /** Per local trace capture: which monitor, where its neurons sit in the monitor's slice, values step-major. */
+  readonly traces: ReadonlyArray<{ monitor: number; offset: number; width: number; values: Float64Array }>;
+}
+
+/** How one worker's run went. */
+export interface PartitionSummary {
+  readonly worker: number;
+  readonly neurons: number;
+  readonly synapses: number;
+  readonly build_s: number;
+  /** Time advancing, merging and delivering [s]. */
+  readonly compute_s: number;
+  /** Time waiting at barriers [s]. */
+  readonly wait_s: number;
+  readonly neuron_events: number;
+  readonly generator_events: number;
+}
