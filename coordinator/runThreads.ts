@@ -64,9 +64,13 @@ export async function runThreads(description: NetworkDescription, options: Threa
       const task: PartitionTask = {
         description, plans, worker, steps: options.steps, control, slabs, port: port2,
         chunksPerBatch: Math.max(1, Math.ceil((options.batchSteps ?? 1000) / L)),
-        failAtStep: options.injectFailure?.worker === worker ? options.injectFailure.step : undefined,
+        injectFailure: options.injectFailure?.worker === worker ? options.injectFailure : undefined,
       };
-      return pool.run(task, { transferList: [port2] });
+      // Whatever ends a task early — an error, a dead thread — must release the others at once.
+      return pool.run(task, { transferList: [port2] }).catch((error: unknown) => {
+        barrier.abort();
+        throw error;
+      });
     });
     const settled = await Promise.allSettled(tasks);
     const failure = settled.findIndex((s) => s.status === 'rejected' && !String((s as PromiseRejectedResult).reason?.message).includes('another worker failed'));

@@ -27,8 +27,8 @@ export interface PartitionTask {
   readonly control: SharedArrayBuffer;
   readonly slabs: readonly SharedArrayBuffer[];
   readonly port: MessagePort;
-  /** For tests of failure handling: throw at the chunk that starts at this step. */
-  readonly failAtStep?: number;
+  /** For tests of failure handling: throw, or end the thread, at the chunk that starts at `step`. */
+  readonly injectFailure?: { step: number; kind: 'throw' | 'exit' };
 }
 
 export async function runPartition(task: PartitionTask): Promise<PartitionSummary> {
@@ -50,7 +50,10 @@ export async function runPartition(task: PartitionTask): Promise<PartitionSummar
     barrier.arrive(); // everyone built: the simulation starts together
     for (let chunk = 0; first < steps; chunk++, first += L) {
       barrier.setProgress(worker, first);
-      if (first === task.failAtStep) throw new Error(`injected failure at step ${first}`);
+      if (first === task.injectFailure?.step) {
+        if (task.injectFailure.kind === 'exit') process.exit(1);
+        throw new Error(`injected failure at step ${first}`);
+      }
       const n = Math.min(L, steps - first);
       const t0 = performance.now();
       engine.advance(first, n);

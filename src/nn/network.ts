@@ -10,6 +10,7 @@ import { normalizeDescription } from '../ir/normalize.ts';
 import type { MemoryRecorder } from '../monitor/memoryRecorder.ts';
 import type { MonitorResults } from '../monitor/results.ts';
 import { runLocal, stepsFor, type RunStats } from '../run/runLocal.ts';
+import { threadRunner } from '../run/threadRunner.ts';
 import { Generator } from './generators.ts';
 import type { MonitorBS } from './monitors.ts';
 import { NetworkObject } from './networkObject.ts';
@@ -92,6 +93,8 @@ function collect(net: SNet): Array<NeuronGroup | Generator | StaticSynapse> {
 /** Builds an `SNet` and runs it. */
 export class SNetLayer {
   private description: Record<string, unknown> | null = null;
+  /** Worker threads for the next call, set by `Module.run(…, { workers })`. */
+  workers: number | undefined;
 
   constructor(
     readonly net: SNetClass,
@@ -109,15 +112,24 @@ export class SNetLayer {
     return normalizeDescription({ ...this.describe(), monitors: (monitor?.monitors ?? []).map((m) => m.toJSON()) });
   }
 
-  /** Runs `t` ms; returns the run's statistics and the monitor data. */
-  __call__({ t, monitor }: { input?: unknown; t: number; monitor?: MonitorBS<any> }): [RunStats, MonitorResults] {
+  /**
+   * Runs `t` ms; returns the run's statistics and the monitor data. In this process by default;
+   * with `workers` (here or through `Module.run`) on that many worker threads, and then both are
+   * promises.
+   */
+  __call__({ t, monitor, workers = this.workers }: { input?: unknown; t: number; monitor?: MonitorBS<any>; workers?: number }):
+    [RunStats, MonitorResults] | [Promise<RunStats>, Promise<MonitorResults>] {
     if (!(typeof t === 'number' && t >= 0 && Number.isFinite(t))) {
       throw new ModelError('INVALID_VALUE', `run: t must be a duration in ms ≥ 0, got ${JSON.stringify(t)}`);
     }
     const description = this.build(monitor);
     const recorder = monitor?.recorder;
-    const stats = runLocal(description, { steps: stepsFor(t, description.dt), recorders: recorder ? [recorder] : [] });
-    return [stats, recorder ? recorder.data : { ts: new Float64Array(0) }];
+    const recorders = recorder ? [recorder] : [];
+    const steps = stepsFor(t, description.dt);
+    const data = (): MonitorResults => (recorder ? recorder.data : { ts: new Float64Array(0) });
+    if (workers === undefined) return [runLocal(description, { steps, recorders }), data()];
+    const stats = threadRunner()(description, { steps, workers, recorders });
+    return [stats, stats.then(data)];
   }
 }
 
@@ -145,9 +157,18 @@ export abstract class Module {
     return { layers };
   }
 
-  /** Runs the module for `t` ms, recording what `monitor` asks for. */
-  run(_param: Params, { t, monitor, input }: { t: number; monitor?: MonitorBS<any>; input?: unknown }): any {
+  /**
+   * Runs the module for `t` ms, recording what `monitor` asks for: in this process, or with
+   * `workers` on that many worker threads — then the result is a promise (`await net.run(…)`).
+   */
+  run(_param: Params, { t, monitor, input, workers }: { t: number; monitor?: MonitorBS<any>; input?: unknown; workers?: number }): any {
     if (!this.isSetUp) this.init();
-    return this.__call__(input, t, monitor);
+    const layers = Object.values(this).filter((v): v is SNetLayer => v instanceof SNetLayer);
+    for (const layer of layers) layer.workers = workers;
+    try {
+      return this.__call__(input, t, monitor);
+    } finally {
+      for (const layer of layers) layer.workers = undefined;
+    }
   }
 }

@@ -17,8 +17,8 @@ export interface ThreadRunOptions {
   readonly onProgress?: (stepsDone: number, stepsTotal: number) => void;
   /** Steps per monitor message (rounded up to whole chunks). */
   readonly batchSteps?: number;
-  /** For tests of failure handling: this worker throws at the chunk that starts at `step`. */
-  readonly injectFailure?: { worker: number; step: number };
+  /** For tests of failure handling: this worker throws, or its thread exits, at the chunk that starts at `step`. */
+  readonly injectFailure?: { worker: number; step: number; kind: 'throw' | 'exit' };
 }
 
 export interface ThreadRunStats extends RunStats {

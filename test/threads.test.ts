@@ -1,0 +1,117 @@
+import test from 'ava';
+import { normalizeDescription, nn, MemoryRecorder, MonitorBS, MonitorConf, type NetworkDescription, type SpikeMatrix, type TraceMatrix } from '../index.ts';
+import { runThreads, WorkerError } from '../coordinator/runThreads.ts';
+import { planPartitions } from '../coordinator/planPartitions.ts';
+import { runLocal } from '../src/run/runLocal.ts';
+import type { MonitorResults } from '../src/monitor/results.ts';
+import seed from '../examples/seed.ts';
+import cuba from '../examples/cuba.ts';
+import brunel from '../examples/brunel.ts';
+
+function describe(net: nn.SNetClass, monitors: Array<{ target: string; attr: string; slice?: [number, number] }>): NetworkDescription {
+  return normalizeDescription({ ...nn.describeNetwork(new net()), seed: 11, monitors });
+}
+
+function local(description: NetworkDescription, steps: number) {
+  const recorder = new MemoryRecorder();
+  const stats = runLocal(description, { steps, recorders: [recorder] });
+  return { stats, mon: recorder.data };
+}
+
+async function threads(description: NetworkDescription, steps: number, workers: number) {
+  const recorder = new MemoryRecorder();
+  const stats = await runThreads(description, { steps, workers, recorders: [recorder], batchSteps: 37 });
+  return { stats, mon: recorder.data };
+}
+
+function sameMonitors(t: import('ava').ExecutionContext, a: MonitorResults, b: MonitorResults, label: string) {
+  for (const key of Object.keys(a) as Array<keyof MonitorResults>) {
+    if (key === 'ts') continue;
+    const x = a[key] as SpikeMatrix | TraceMatrix;
+    const y = b[key] as SpikeMatrix | TraceMatrix;
+    if ('data' in x) t.deepEqual((y as TraceMatrix).data, x.data, `${label} ${key}`);
+    else {
+      t.deepEqual((y as SpikeMatrix).steps, x.steps, `${label} ${key}`);
+      t.deepEqual((y as SpikeMatrix).neurons, x.neurons, `${label} ${key}`);
+    }
+  }
+}
+
+const seedNet = (() => {
+  const module = new seed();
+  module.setup();
+  return module.network.net as nn.SNetClass;
+})();
+
+const networks: Array<[string, NetworkDescription, number]> = [
+  ['seed', describe(seedNet, [{ target: 'ExpLIF_0', attr: 'spike' }, { target: 'ExpLIF_1', attr: 'v' }, { target: 'ExpLIF_0', attr: 'v', slice: [3, 77] }]), 300],
+  ['CUBA', describe(cuba({ n: 1000 }), [{ target: 'E', attr: 'spike' }, { target: 'I', attr: 'i_syn_in', slice: [0, 50] }]), 2000],
+  ['Brunel', describe(brunel({ scale: 0.1 }), [{ target: 'E', attr: 'spike' }, { target: 'I', attr: 'spike' }, { target: 'I', attr: 'v' }]), 1500],
+];
+
+for (const [name, description, steps] of networks) {
+  test(`${name}: spikes, traces and spikes_sha256 are bit-identical on 1, 2, 3 and 4 worker threads and in one process`, async (t) => {
+    const reference = local(description, steps);
+    t.true(reference.stats.spikes > 50, `${reference.stats.spikes} spikes`);
+    for (const workers of [1, 2, 3, 4]) {
+      const run = await threads(description, steps, workers);
+      t.is(run.stats.spikes_sha256, reference.stats.spikes_sha256, `${workers} workers`);
+      t.deepEqual(run.stats.population_spikes, reference.stats.population_spikes);
+      t.is(run.stats.synapses, reference.stats.synapses);
+      t.is(run.stats.events, reference.stats.events);
+      sameMonitors(t, reference.mon, run.mon, `${workers} workers`);
+    }
+  });
+}
+
+test('each worker builds only its share of the synapses', async (t) => {
+  const description = describe(brunel({ scale: 0.1 }), []);
+  const whole = runLocal(description, { steps: 1 }).synapses;
+  const run = await runThreads(description, { steps: 10, workers: 4 });
+  t.is(run.per_worker.reduce((n, w) => n + w.synapses, 0), whole);
+  for (const w of run.per_worker) {
+    t.true(w.synapses < 0.27 * whole && w.synapses > 0.23 * whole, `worker ${w.worker}: ${w.synapses} of ${whole}`);
+    t.true(w.neurons === 312 || w.neurons === 313);
+  }
+});
+
+test('the partition plan gives every worker a balanced contiguous slice of every population', (t) => {
+  const description = describe(cuba({ n: 1000 }), []);
+  const plans = planPartitions(description, 3);
+  t.deepEqual(plans.map((p) => p.slices.map((s) => [s.start, s.stop])), [
+    [[0, 266], [0, 66]],
+    [[266, 533], [66, 133]],
+    [[533, 800], [133, 200]],
+  ]);
+});
+
+test('a worker that throws ends the run with an error naming the worker and the step, and leaves no thread behind', async (t) => {
+  const description = describe(brunel({ scale: 0.1 }), [{ target: 'E', attr: 'spike' }]);
+  const started = performance.now();
+  const error = await t.throwsAsync(runThreads(description, { steps: 3000, workers: 3, injectFailure: { worker: 1, step: 450, kind: 'throw' } }), { instanceOf: WorkerError });
+  t.is(error?.message, 'worker 1 failed at step 450: injected failure at step 450');
+  t.is(error?.worker, 1);
+  t.is(error?.step, 450);
+  t.true(performance.now() - started < 20000);
+  // The pool is gone and the next run works.
+  const again = await runThreads(description, { steps: 100, workers: 3 });
+  t.is(again.steps, 100);
+});
+
+test('a worker thread that dies mid-run ends the run with an error naming it, instead of a hang', async (t) => {
+  const description = describe(brunel({ scale: 0.1 }), []);
+  const error = await t.throwsAsync(runThreads(description, { steps: 3000, workers: 2, injectFailure: { worker: 0, step: 600, kind: 'exit' } }), { instanceOf: WorkerError });
+  t.is(error?.worker, 0);
+  t.is(error?.step, 600);
+  t.regex(error!.message, /^worker 0 stopped at step 600: /);
+});
+
+test('net.run with workers returns a promise of the same monitor data', async (t) => {
+  const monitors = () => new MonitorBS({ monitors: [new MonitorConf('ExpLIF_0', 'spike'), new MonitorConf('ExpLIF_0', 'v')], recorder: new MemoryRecorder() });
+  const net = new seed();
+  const param = net.init();
+  const inProcess = net.run(param, { t: 20, monitor: monitors() });
+  const onThreads = await net.run(param, { t: 20, monitor: monitors(), workers: 2 });
+  sameMonitors(t, inProcess, onThreads, 'seed');
+  t.deepEqual(onThreads.ts, inProcess.ts);
+});
