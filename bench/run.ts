@@ -2,8 +2,8 @@
  * The benchmark table: each network runs in its own process through the CLI, without recording,
  * `--repeat` times; the table shows medians. Timings live here, never in tests.
  *
- *   npm run bench                      CUBA and Brunel (scale 1), 1 s each, 3 repeats
- *   npm run bench -- --repeat 5 --only brunel
+ *   npm run bench                      CUBA and Brunel (scale 1), 1 s each, on 1 and 2 workers, 3 repeats
+ *   npm run bench -- --repeat 5 --only brunel --workers 1,2
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -29,28 +29,54 @@ const option = (name: string, fallback: string) => {
 const repeat = Number(option('--repeat', '3'));
 const only = option('--only', '');
 const tMs = Number(option('--t', '1000'));
+const workerCounts = option('--workers', '1,2').split(',').map(Number);
 const root = join(import.meta.dirname, '..');
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-const header = ['network', 'workers', 'neurons', 'synapses', 'build s', 'sim s/model s', 'rtf', 'wall s', 'events/s', 'peak MiB'];
+/** Median share of each worker's simulation time spent waiting at barriers, e.g. "4% 7%". */
+function waitShares(runs: Array<Record<string, any>>): string {
+  if (!runs[0].per_worker) return '-';
+  return runs[0].per_worker
+    .map((_: unknown, w: number) => median(runs.map((r) => r.per_worker[w].wait_s / (r.per_worker[w].wait_s + r.per_worker[w].compute_s))))
+    .map((share: number) => `${(100 * share).toFixed(0)}%`)
+    .join(' ');
+}
+
+const header = ['network', 'workers', 'neurons', 'synapses', 'build s', 'sim s/model s', 'rtf', 'wall s', 'events/s', 'peak MiB', 'barrier wait'];
 const rows: string[][] = [];
-for (const c of cases.filter((c) => !only || c.name.toLowerCase() === only.toLowerCase())) {
-  const runs: Array<Record<string, any>> = [];
+const speedups: string[] = [];
+const selected = cases.filter((c) => !only || c.name.toLowerCase() === only.toLowerCase());
+for (const c of selected) {
+  // Worker counts alternate within each repeat, so drift in the machine's speed hits them alike.
+  const runsByWorkers = new Map<number, Array<Record<string, any>>>(workerCounts.map((w) => [w, []]));
   for (let i = 0; i < repeat; i++) {
-    const out = mkdtempSync(join(tmpdir(), 'spikegrid-bench-'));
-    const result = spawnSync(process.execPath, [join(root, 'bin', 'spikegrid.mjs'), 'run', c.model, '--t', String(tMs), ...c.set.flatMap((s) => ['--set', s]), '--out', out, '--no-record', '--no-progress'], { cwd: root, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`${c.name} failed: ${result.stderr}`);
-    runs.push(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));
+    for (const workers of workerCounts) {
+      const out = mkdtempSync(join(tmpdir(), 'spikegrid-bench-'));
+      const args = ['run', c.model, '--t', String(tMs), ...c.set.flatMap((s) => ['--set', s]), '--workers', String(workers), '--out', out, '--no-record', '--no-progress'];
+      const result = spawnSync(process.execPath, [join(root, 'bin', 'spikegrid.mjs'), ...args], { cwd: root, encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`${c.name} failed: ${result.stderr}`);
+      runsByWorkers.get(workers)!.push(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));
+    }
   }
+  for (const runs of runsByWorkers.values()) rows.push(row(c, runs));
+  const base = runsByWorkers.get(workerCounts[0])!;
+  for (const workers of workerCounts.slice(1)) {
+    const runs = runsByWorkers.get(workers)!;
+    const ratio = (key: string) => median(runs.map((r, i) => base[i][key] / r[key])).toFixed(2);
+    speedups.push(`${c.name}: ${workers} workers vs ${workerCounts[0]}: sim ×${ratio('sim_s')}, wall ×${ratio('wall_s')} (median of paired repeats)`);
+  }
+}
+
+function row(c: Case, runs: Array<Record<string, any>>): string[] {
   const first = runs[0];
   const neurons = Object.values(first.populations as Record<string, { size: number }>).reduce((n, p) => n + p.size, 0);
   const m = (key: string) => median(runs.map((r) => r[key]));
-  rows.push([
+  return [
     c.name, String(first.workers), String(neurons), String(first.synapses),
     m('build_s').toFixed(2), (m('sim_s') / (tMs / 1000)).toFixed(2), m('rtf').toFixed(2), m('wall_s').toFixed(2),
-    (m('events_per_s') / 1e6).toFixed(0) + ' M', m('peak_rss_mib').toFixed(0),
-  ]);
+    (m('events_per_s') / 1e6).toFixed(0) + ' M', m('peak_rss_mib').toFixed(0), waitShares(runs),
+  ];
 }
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
@@ -58,3 +84,4 @@ console.log(`spikegrid bench, ${tMs} ms model time, median of ${repeat}, ${new D
 console.log(line(header));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const row of rows) console.log(line(row));
+for (const speedup of speedups) console.log(speedup);

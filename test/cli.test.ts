@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { normalizeDescription, runLocal, nn } from '../src/index.ts';
 
 const { describeNetwork } = nn;
@@ -26,7 +27,7 @@ test('spikegrid run writes run.json with the documented fields and a spike file 
   for (const key of ['t_ms', 'dt_ms', 'steps', 'seed', 'workers', 'build_s', 'sim_s', 'wall_s', 'rtf', 'synapses', 'events', 'spikes', 'spikes_sha256', 'populations']) {
     t.true(key in run, key);
   }
-  t.like(run, { t_ms: 20, dt_ms: 0.1, steps: 200, seed: 5, workers: 1, synapses: 280 });
+  t.like(run, { t_ms: 20, dt_ms: 0.1, steps: 200, seed: 5, workers: availableParallelism(), synapses: 280 });
   t.regex(run.spikes_sha256, /^[0-9a-f]{64}$/);
   t.is(run.populations.ExpLIF_0.size, 100);
   t.is(run.populations.ExpLIF_0.spikes + run.populations.ExpLIF_1.spikes, run.spikes);
@@ -76,6 +77,7 @@ test('bad command lines fail with a message that says what to change, exit code 
     [['run', 'nowhere.ts', '--t', '10'], /MODEL nowhere.ts does not exist/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--dt', '0'], /Network: dt must be > 0, got 0/],
     [['launch'], /unknown command "launch"/],
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--workers', '0'], /--workers must be a whole number ≥ 1, got 0/],
   ];
   for (const [args, message] of cases) {
     const result = spikegrid(...args);
@@ -90,4 +92,20 @@ test('examples/seed.ts run as a script writes its two plots', (t) => {
   execFileSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(examples, 'seed.ts')], { cwd: dir, encoding: 'utf8' });
   t.true(readFileSync(join(dir, 'ExpLIF_0.spike.png')).length > 10000);
   t.true(readFileSync(join(dir, 'ExpLIF_0.v.png')).length > 10000);
+});
+
+test('--workers runs on worker threads with the same spikes, and run.json reports each worker', (t) => {
+  const one = temp();
+  const two = temp();
+  t.is(spikegrid('run', join(examples, 'brunel.ts'), '--t', '50', '--set', 'scale=0.1', '--workers', '1', '--out', one, '--no-record').status, 0);
+  const result = spikegrid('run', join(examples, 'brunel.ts'), '--t', '50', '--set', 'scale=0.1', '--workers', '2', '--out', two, '--no-record');
+  t.is(result.status, 0, result.stderr);
+  const a = JSON.parse(readFileSync(join(one, 'run.json'), 'utf8'));
+  const b = JSON.parse(readFileSync(join(two, 'run.json'), 'utf8'));
+  t.is(b.workers, 2);
+  t.is(b.spikes_sha256, a.spikes_sha256);
+  t.is(b.per_worker.length, 2);
+  t.is(b.per_worker[0].neurons + b.per_worker[1].neurons, 1250);
+  t.is(b.per_worker[0].synapses + b.per_worker[1].synapses, a.synapses);
+  for (const w of b.per_worker) for (const key of ['compute_s', 'wait_s', 'build_s']) t.true(w[key] >= 0, key);
 });
