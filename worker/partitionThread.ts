@@ -91,8 +91,8 @@ class BatchWriter {
   private firstStep = 0;
   private steps = 0;
   private chunks = 0;
-  private spikeSteps: number[] = [];
-  private spikeGids: number[] = [];
+  /** This batch's spikes so far: `spikes.count` of them. */
+  private spikes = emptyChunkSpikes(1024);
   private readonly traces: Float64Array[];
 
   constructor(
@@ -107,10 +107,17 @@ class BatchWriter {
   add(first: number, steps: number): void {
     if (this.chunks === 0) this.firstStep = first;
     const { spikes, traces } = this.engine;
-    for (let k = 0; k < spikes.count; k++) {
-      this.spikeSteps.push(spikes.steps[k]);
-      this.spikeGids.push(spikes.gids[k]);
+    const batch = this.spikes;
+    if (batch.count + spikes.count > batch.steps.length) {
+      const grown = emptyChunkSpikes(2 * (batch.count + spikes.count));
+      grown.steps.set(batch.steps.subarray(0, batch.count));
+      grown.gids.set(batch.gids.subarray(0, batch.count));
+      grown.count = batch.count;
+      this.spikes = grown;
     }
+    this.spikes.steps.set(spikes.steps.subarray(0, spikes.count), this.spikes.count);
+    this.spikes.gids.set(spikes.gids.subarray(0, spikes.count), this.spikes.count);
+    this.spikes.count += spikes.count;
     traces.forEach((trace, m) => {
       const width = trace.to - trace.from;
       this.traces[m].set(trace.buffer.subarray(0, steps * width), this.steps * width);
@@ -125,8 +132,8 @@ class BatchWriter {
       worker: this.worker,
       firstStep: this.firstStep,
       steps: this.steps,
-      spikeSteps: Int32Array.from(this.spikeSteps),
-      spikeGids: Uint32Array.from(this.spikeGids),
+      spikeSteps: this.spikes.steps.slice(0, this.spikes.count),
+      spikeGids: this.spikes.gids.slice(0, this.spikes.count),
       traces: this.engine.traces.map((trace, m) => ({
         monitor: trace.monitor,
         offset: trace.offset,
@@ -136,8 +143,7 @@ class BatchWriter {
     };
     const buffers = [message.spikeSteps.buffer, message.spikeGids.buffer, ...message.traces.map((t) => t.values.buffer)] as ArrayBuffer[];
     this.port.postMessage(message, buffers);
-    this.spikeSteps = [];
-    this.spikeGids = [];
+    this.spikes.count = 0;
     this.steps = 0;
     this.chunks = 0;
   }

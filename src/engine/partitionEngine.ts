@@ -22,7 +22,6 @@ import { emptyChunkSpikes, type ChunkSpikes, type NeuronPopulation } from './pop
 import { chunkSteps, ringSize } from './timing.ts';
 import { ValueSampler } from './values.ts';
 
-
 /** A trace monitor's local part: which neurons of which population, and where they go. */
 export interface TraceCapture {
   readonly monitor: number;
@@ -51,7 +50,6 @@ export class PartitionEngine {
   private readonly offsets: Uint32Array;
   /** Per source population: row deliveries of its projections into local populations, in description order. */
   private readonly outgoing: RowDelivery[][];
-
 
   constructor(
     readonly description: NetworkDescription,
