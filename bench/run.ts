@@ -2,7 +2,8 @@
  * The benchmark table: each network runs in its own process through the CLI, without recording,
  * `--repeat` times; the table shows medians. Timings live here, never in tests.
  *
- *   npm run bench                      CUBA and Brunel (scale 1), 1 s each, on 1 and 2 workers, 3 repeats
+ *   npm run bench                      CUBA and Brunel (scale 1), 1 s each, on 1 and 2 workers, 3 repeats;
+ *                                      Brunel again recording every spike (Brunel+rec)
  *   npm run bench -- --repeat 5 --only brunel --workers 1,2
  */
 import { spawnSync } from 'node:child_process';
@@ -14,11 +15,14 @@ interface Case {
   name: string;
   model: string;
   set: string[];
+  /** Record every spike to Arrow files (the others run with --no-record). */
+  record?: boolean;
 }
 
 const cases: Case[] = [
   { name: 'CUBA', model: 'examples/cuba.ts', set: ['n=4000'] },
   { name: 'Brunel', model: 'examples/brunel.ts', set: ['scale=1'] },
+  { name: 'Brunel+rec', model: 'examples/brunel.ts', set: ['scale=1'], record: true },
 ];
 
 const args = process.argv.slice(2);
@@ -46,14 +50,14 @@ function waitShares(runs: Array<Record<string, any>>): string {
 const header = ['network', 'workers', 'neurons', 'synapses', 'build s', 'sim s/model s', 'rtf', 'wall s', 'events/s', 'peak MiB', 'barrier wait'];
 const rows: string[][] = [];
 const speedups: string[] = [];
-const selected = cases.filter((c) => !only || c.name.toLowerCase() === only.toLowerCase());
+const selected = cases.filter((c) => !only || c.name.toLowerCase().startsWith(only.toLowerCase()));
 for (const c of selected) {
   // Worker counts alternate within each repeat, so drift in the machine's speed hits them alike.
   const runsByWorkers = new Map<number, Array<Record<string, any>>>(workerCounts.map((w) => [w, []]));
   for (let i = 0; i < repeat; i++) {
     for (const workers of workerCounts) {
       const out = mkdtempSync(join(tmpdir(), 'spikegrid-bench-'));
-      const args = ['run', c.model, '--t', String(tMs), ...c.set.flatMap((s) => ['--set', s]), '--workers', String(workers), '--out', out, '--no-record', '--no-progress'];
+      const args = ['run', c.model, '--t', String(tMs), ...c.set.flatMap((s) => ['--set', s]), '--workers', String(workers), '--out', out, ...(c.record ? [] : ['--no-record']), '--no-progress'];
       const result = spawnSync(process.execPath, [join(root, 'bin', 'spikegrid.mjs'), ...args], { cwd: root, encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`${c.name} failed: ${result.stderr}`);
       runsByWorkers.get(workers)!.push(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));

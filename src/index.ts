@@ -5,6 +5,7 @@ export * as nn from './nn/index.ts';
 export { ConnectRepr } from './nn/connections.ts';
 export { MonitorBS, MonitorConf, slice } from './nn/monitors.ts';
 export { MemoryRecorder } from './monitor/memoryRecorder.ts';
+export { ArrowRecorder } from './monitor/arrowRecorder.ts';
 export { SpikeMatrix, TraceMatrix, type MonitorResults } from './monitor/results.ts';
 export { setPlatform } from './nn/platform.ts';
 export * as visualization from './plot/visualization.ts';

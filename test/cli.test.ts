@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { tableFromIPC } from 'apache-arrow';
 import { normalizeDescription, runLocal, nn } from '../src/index.ts';
 
 const { describeNetwork } = nn;
@@ -19,7 +20,7 @@ function temp(): string {
   return mkdtempSync(join(tmpdir(), 'spikegrid-cli-'));
 }
 
-test('spikegrid run writes run.json with the documented fields and a spike file that matches it', (t) => {
+test('spikegrid run writes run.json with the documented fields and a spikes.arrow that matches it', (t) => {
   const out = temp();
   const result = spikegrid('run', join(examples, 'seed.ts'), '--t', '20', '--out', out, '--seed', '5');
   t.is(result.status, 0, result.stderr);
@@ -32,9 +33,9 @@ test('spikegrid run writes run.json with the documented fields and a spike file 
   t.is(run.populations.ExpLIF_0.size, 100);
   t.is(run.populations.ExpLIF_0.spikes + run.populations.ExpLIF_1.spikes, run.spikes);
   t.is(run.populations.ExpLIF_0.rate_hz, run.populations.ExpLIF_0.spikes / 100 / 0.02);
-  const lines = readFileSync(join(out, 'spikes.csv'), 'utf8').trim().split('\n');
-  t.is(lines[0], 'step,time_ms,population,neuron');
-  t.is(lines.length - 1, run.spikes);
+  const table = tableFromIPC(readFileSync(join(out, 'spikes.arrow')));
+  t.deepEqual(table.schema.fields.map((f) => f.name), ['step', 'time_ms', 'population', 'neuron']);
+  t.is(table.numRows, run.spikes);
   t.regex(result.stdout, /spikes_sha256 [0-9a-f]{64}/);
 });
 

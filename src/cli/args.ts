@@ -11,13 +11,21 @@ export interface RunArgs {
   /** Worker threads; undefined means one per available core. */
   workers?: number;
   record: boolean;
+  /** State variables to record, as `POP.VAR` or `POP.VAR[start:stop]`. */
+  traces: string[];
+  format: 'arrow' | 'parquet';
   progress: boolean;
 }
 
-const USAGE = 'usage: spikegrid run MODEL --t MS [--dt MS] [--seed N] [--set name=value …] [--workers N] [--out DIR] [--no-record] [--no-progress]';
+const USAGE = [
+  'usage: spikegrid run MODEL --t MS [--dt MS] [--seed N] [--set name=value …] [--workers N]',
+  '                          [--out DIR] [--trace POP.VAR[start:stop] …] [--format arrow|parquet] [--no-record] [--no-progress]',
+  '       spikegrid sql DIR "SELECT …"',
+  '       spikegrid plot DIR (--raster POP | --trace POP.VAR) [--neurons start:stop] [--file PNG]',
+].join('\n');
 
 export function parseRunArgs(argv: readonly string[]): RunArgs {
-  const args: Partial<RunArgs> & { set: RunArgs['set'] } = { set: {}, record: true, progress: true };
+  const args: Partial<RunArgs> & { set: RunArgs['set'] } = { set: {}, record: true, progress: true, traces: [], format: 'arrow' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -57,6 +65,15 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       case '--out':
         args.out = value();
         break;
+      case '--trace':
+        args.traces!.push(value());
+        break;
+      case '--format': {
+        const format = value();
+        if (format !== 'arrow' && format !== 'parquet') throw new ModelError('INVALID_VALUE', `--format must be arrow or parquet, got ${JSON.stringify(format)}`);
+        args.format = format;
+        break;
+      }
       case '--no-record':
         args.record = false;
         break;
@@ -71,7 +88,16 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   if (args.model === undefined) throw new ModelError('INVALID_VALUE', `MODEL is missing; ${USAGE}`);
   if (args.tMs === undefined) throw new ModelError('INVALID_VALUE', `--t (model time in ms) is missing; ${USAGE}`);
   if (!(args.tMs > 0)) throw new ModelError('INVALID_VALUE', `--t must be > 0 ms, got ${args.tMs}`);
+  if (!args.out && (args.traces!.length || args.format === 'parquet')) throw new ModelError('INVALID_VALUE', '--trace and --format need --out DIR to write to');
   return args as RunArgs;
+}
+
+/** `POP.VAR` or `POP.VAR[start:stop]` as a monitor of the description. */
+export function traceMonitor(text: string): { target: string; attr: string; slice?: [number, number] } {
+  const match = /^([^.[\]]+)\.([A-Za-z_]\w*)(?:\[(\d+):(\d+)\])?$/.exec(text);
+  if (!match) throw new ModelError('INVALID_VALUE', `--trace must look like POP.VAR or POP.VAR[start:stop], got ${JSON.stringify(text)}`);
+  const [, target, attr, start, stop] = match;
+  return start === undefined ? { target, attr } : { target, attr, slice: [Number(start), Number(stop)] };
 }
 
 function parseSetValue(text: string): string | number | boolean {

@@ -32,7 +32,7 @@ export async function loadModel(path: string, set: SetParams): Promise<Record<st
   if (!['.ts', '.mts', '.js', '.mjs'].includes(extension)) {
     throw new ModelError('INVALID_VALUE', `MODEL must be a .ts, .js or .json file, got ${path}`);
   }
-  let module: { default?: unknown };
+  let module: { default?: unknown; monitors?: unknown };
   try {
     module = await import(pathToFileURL(file).href);
   } catch (error) {
@@ -42,7 +42,13 @@ export async function loadModel(path: string, set: SetParams): Promise<Record<st
     throw error;
   }
   if (module.default === undefined) throw new ModelError('INVALID_VALUE', `MODEL ${path} has no default export; export the network (see examples/)`);
-  return fromExport(module.default, set, path, true);
+  const description = fromExport(module.default, set, path, true);
+  // A model may declare what to record: `export const monitors = [new MonitorConf('E', 'v', slice(0, 10))]`.
+  if (module.monitors !== undefined) {
+    if (!Array.isArray(module.monitors)) throw new ModelError('INVALID_VALUE', `MODEL ${path}: export monitors as an array of MonitorConf`);
+    return { ...description, monitors: module.monitors.map((m: { toJSON?: () => unknown }) => (typeof m?.toJSON === 'function' ? m.toJSON() : m)) };
+  }
+  return description;
 }
 
 function fromExport(value: unknown, set: SetParams, path: string, mayTakeParams: boolean): Record<string, unknown> {

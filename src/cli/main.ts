@@ -1,31 +1,34 @@
 /**
- * The `spikegrid` command.
- *
- *   spikegrid run MODEL --t MS [--dt MS] [--seed N] [--set name=value …] [--workers N] [--out DIR] [--no-record]
+ * The `spikegrid` command: `run` a model, ask a run's tables in SQL (`sql`), `plot` them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ModelError } from '../errors.ts';
 import { normalizeDescription } from '../ir/normalize.ts';
-import { CsvSpikeRecorder } from '../monitor/csvSpikeRecorder.ts';
+import { ArrowRecorder } from '../monitor/arrowRecorder.ts';
 import type { Recorder } from '../monitor/recorder.ts';
-import { availableParallelism } from 'node:os';
 import { runLocal, stepsFor } from '../run/runLocal.ts';
 import { threadRunner } from '../run/threadRunner.ts';
-import { parseRunArgs, USAGE } from './args.ts';
+import { parseRunArgs, traceMonitor, USAGE } from './args.ts';
+import { writeParquet } from './duckdbTables.ts';
 import { loadModel } from './loadModel.ts';
+import { plotCommand } from './plotCommand.ts';
 import { ProgressBar } from './progress.ts';
 import { runManifest } from './runManifest.ts';
+import { sqlCommand } from './sqlCommand.ts';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'run') return await run(rest);
+    if (command === 'sql') return await sqlCommand(rest);
+    if (command === 'plot') return await plotCommand(rest);
     if (command === undefined || command === '--help' || command === '-h') {
       console.log(USAGE);
       return command === undefined ? 1 : 0;
     }
-    throw new ModelError('INVALID_VALUE', `unknown command ${JSON.stringify(command)}; ${USAGE}`);
+    throw new ModelError('INVALID_VALUE', `unknown command ${JSON.stringify(command)}\n${USAGE}`);
   } catch (error) {
     if (error instanceof ModelError) {
       console.error(`spikegrid: ${error.message}`);
@@ -43,16 +46,22 @@ async function run(argv: readonly string[]): Promise<number> {
   const wallStart = performance.now();
   const args = parseRunArgs(argv);
   const raw = await loadModel(args.model, args.set);
+  const recording = args.out !== undefined && args.record;
+  const declared = (raw.monitors as unknown[] | undefined) ?? [];
   const description = normalizeDescription({
     ...raw,
     ...(args.dt !== undefined ? { dt: args.dt } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
+    // With --out, every population's spikes, the model's own monitors and the --trace ones.
+    monitors: recording
+      ? [...declared, ...args.traces.map(traceMonitor), ...((raw.populations as Array<{ name: string }>) ?? []).map((p) => ({ target: p.name, attr: 'spike' }))]
+      : [],
   });
   const steps = stepsFor(args.tMs, description.dt);
   const recorders: Recorder[] = [];
   if (args.out) {
     mkdirSync(args.out, { recursive: true });
-    if (args.record) recorders.push(new CsvSpikeRecorder(join(args.out, 'spikes.csv')));
+    if (recording) recorders.push(new ArrowRecorder(args.out));
   }
   const bar = args.progress && process.stderr.isTTY ? new ProgressBar(process.stderr, args.tMs, description.dt) : null;
   const onProgress = bar ? (done: number, total: number) => bar.update(done, total) : undefined;
@@ -61,13 +70,15 @@ async function run(argv: readonly string[]): Promise<number> {
     ? runLocal(description, { steps, recorders, onProgress })
     : await threadRunner()(description, { steps, workers, recorders, onProgress });
   bar?.done();
+  const written = args.out && recording && args.format === 'parquet' ? await writeParquet(args.out) : [];
   const manifest = runManifest(description, stats, (performance.now() - wallStart) / 1000);
   if (args.out) writeFileSync(join(args.out, 'run.json'), JSON.stringify(manifest, null, 2) + '\n');
 
   const rates = Object.entries(manifest.populations).map(([name, p]) => `${name} ${p.rate_hz.toFixed(2)} Hz`).join(', ');
-  console.log(`${manifest.t_ms} ms on ${manifest.workers} worker${manifest.workers > 1 ? 's' : ''} in ${manifest.sim_s.toFixed(2)} s (rtf ${manifest.rtf.toFixed(3)}, build ${manifest.build_s.toFixed(2)} s), ${manifest.synapses} synapses, ${manifest.spikes} spikes`);
+  const plural = manifest.workers > 1 ? 's' : '';
+  console.log(`${manifest.t_ms} ms on ${manifest.workers} worker${plural} in ${manifest.sim_s.toFixed(2)} s (rtf ${manifest.rtf.toFixed(3)}, build ${manifest.build_s.toFixed(2)} s), ${manifest.synapses} synapses, ${manifest.spikes} spikes`);
   console.log(`rates: ${rates}`);
   console.log(`spikes_sha256 ${manifest.spikes_sha256}`);
-  if (args.out) console.log(`wrote ${join(args.out, 'run.json')}`);
+  if (args.out) console.log(`wrote ${[join(args.out, 'run.json'), ...(recording ? [join(args.out, 'spikes.arrow')] : []), ...written].join(', ')}`);
   return 0;
 }

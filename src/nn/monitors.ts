@@ -21,6 +21,7 @@ export class MonitorConf {
   }
 }
 
+/** What to record (`monitors`) and where it goes (`recorder`: `MemoryRecorder` or `ArrowRecorder`). */
 export class MonitorBS<R extends Recorder = MemoryRecorder> {
   readonly monitors: MonitorConf[];
   readonly recorder: R;

@@ -126,7 +126,8 @@ export class SNetLayer {
     const recorder = monitor?.recorder;
     const recorders = recorder ? [recorder] : [];
     const steps = stepsFor(t, description.dt);
-    const data = (): MonitorResults => (recorder ? recorder.data : { ts: new Float64Array(0) });
+    // A MemoryRecorder hands back the data; a file recorder leaves it in its files.
+    const data = (): MonitorResults => (recorder && 'data' in recorder ? (recorder.data as MonitorResults) : { ts: new Float64Array(0) });
     if (workers === undefined) return [runLocal(description, { steps, recorders }), data()];
     const stats = threadRunner()(description, { steps, workers, recorders });
     return [stats, stats.then(data)];

@@ -1,0 +1,77 @@
+/**
+ * A run's tables in embedded DuckDB: `spikes` and `traces`, from Parquet files where the run wrote
+ * them, otherwise loaded from the Arrow files (DuckDB's own Arrow reader is an extension it would
+ * have to download). Also writes Parquet files, for `--format parquet`.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBInstance, UINTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { ModelError } from '../errors.ts';
+import { streamBatches } from '../monitor/arrowFiles.ts';
+
+const TABLES = ['spikes', 'traces'] as const;
+const COLUMNS = {
+  spikes: [['step', BIGINT], ['time_ms', DOUBLE], ['population', VARCHAR], ['neuron', UINTEGER]],
+  traces: [['step', BIGINT], ['time_ms', DOUBLE], ['population', VARCHAR], ['neuron', UINTEGER], ['variable', VARCHAR], ['value', DOUBLE]],
+} as const;
+/** DuckDB's vector size: rows per data chunk. */
+const CHUNK_ROWS = 2048;
+
+/** Opens an in-memory DuckDB with the run's tables and hands it to `use`. */
+export async function withRunTables<T>(dir: string, use: (connection: DuckDBConnection, tables: string[]) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const tables: string[] = [];
+    for (const table of TABLES) {
+      const parquet = join(dir, `${table}.parquet`);
+      if (existsSync(parquet)) {
+        await connection.run(`CREATE VIEW ${table} AS SELECT * FROM read_parquet('${parquet.replaceAll("'", "''")}')`);
+        tables.push(table);
+      } else if (existsSync(join(dir, `${table}.arrow`))) {
+        await loadArrow(connection, table, join(dir, `${table}.arrow`));
+        tables.push(table);
+      }
+    }
+    if (tables.length === 0) throw new ModelError('UNKNOWN_NAME', `${dir} holds no spikes or traces files (spikes.arrow, spikes.parquet, …); run with --out ${dir} first`);
+    return await use(connection, tables);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function loadArrow(connection: DuckDBConnection, table: 'spikes' | 'traces', path: string): Promise<void> {
+  const columns = COLUMNS[table];
+  await connection.run(`CREATE TABLE ${table} (${columns.map(([name, type]) => `${name} ${type.toString()}`).join(', ')})`);
+  const appender = await connection.createAppender(table);
+  const types = columns.map(([, type]) => type);
+  for (const batch of streamBatches(path)) {
+    const vectors = columns.map(([name]) => batch.getChild(name)!);
+    for (let first = 0; first < batch.numRows; first += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, batch.numRows - first);
+      const chunk = DuckDBDataChunk.create(types, n);
+      chunk.setColumns(vectors.map((vector) => {
+        const values = new Array(n);
+        for (let i = 0; i < n; i++) values[i] = vector.get(first + i);
+        return values;
+      }));
+      appender.appendDataChunk(chunk);
+    }
+  }
+  appender.flushSync();
+  appender.closeSync();
+}
+
+/** Writes `spikes.parquet` and `traces.parquet` beside the Arrow files of a run. */
+export async function writeParquet(dir: string): Promise<string[]> {
+  return withRunTables(dir, async (connection, tables) => {
+    const written: string[] = [];
+    for (const table of tables) {
+      const path = join(dir, `${table}.parquet`);
+      await connection.run(`COPY (SELECT * FROM ${table} ORDER BY step, population, neuron) TO '${path.replaceAll("'", "''")}' (FORMAT parquet)`);
+      written.push(path);
+    }
+    return written;
+  });
+}

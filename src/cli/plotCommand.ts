@@ -1,0 +1,83 @@
+/**
+ * `spikegrid plot DIR --raster POP` and `--trace POP.VAR`: PNGs drawn from a run's Arrow files,
+ * reading them batch by batch.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModelError } from '../errors.ts';
+import { streamBatches } from '../monitor/arrowFiles.ts';
+import { SpikeMatrix } from '../monitor/results.ts';
+import { line_plot, raster_plot } from '../plot/visualization.ts';
+
+export async function plotCommand(argv: readonly string[]): Promise<number> {
+  const [dir, ...rest] = argv;
+  const option = (name: string) => {
+    const at = rest.indexOf(name);
+    return at >= 0 ? rest[at + 1] : undefined;
+  };
+  const raster = option('--raster');
+  const trace = option('--trace');
+  if (!dir || (raster === undefined) === (trace === undefined)) {
+    throw new ModelError('INVALID_VALUE', 'usage: spikegrid plot DIR (--raster POP | --trace POP.VAR) [--neurons start:stop] [--file PNG]');
+  }
+  const run = JSON.parse(readRunJson(dir)) as { dt_ms: number; steps: number; populations: Record<string, { size: number }> };
+  const [first, last] = neuronRange(option('--neurons'));
+  const ts = Float64Array.from({ length: run.steps }, (_, s) => (s + 1) * run.dt_ms);
+  if (raster !== undefined) {
+    const size = run.populations[raster]?.size;
+    if (size === undefined) throw new ModelError('UNKNOWN_NAME', `--raster ${raster}: no such population; known: ${Object.keys(run.populations).join(', ')}`);
+    const stop = Math.min(last ?? size, size);
+    const steps: number[] = [];
+    const neurons: number[] = [];
+    for (const batch of streamBatches(requireFile(dir, 'spikes.arrow'))) {
+      const step = batch.getChild('step')!;
+      const population = batch.getChild('population')!;
+      const neuron = batch.getChild('neuron')!;
+      for (let i = 0; i < batch.numRows; i++) {
+        const n = neuron.get(i) as number;
+        if (population.get(i) === raster && n >= first && n < stop) {
+          steps.push(Number(step.get(i)));
+          neurons.push(n - first);
+        }
+      }
+    }
+    const path = raster_plot(ts, new SpikeMatrix(Int32Array.from(steps), Uint32Array.from(neurons), run.steps, stop - first), {
+      title: `${raster} spikes`, dir, file: option('--file') ?? `${raster}.raster.png`,
+    });
+    console.log(`wrote ${path}`);
+    return 0;
+  }
+  const [population, variable] = trace!.split('.');
+  const values = new Map<number, Float64Array>();
+  for (const batch of streamBatches(requireFile(dir, 'traces.arrow'))) {
+    const columns = ['step', 'population', 'neuron', 'variable', 'value'].map((c) => batch.getChild(c)!);
+    for (let i = 0; i < batch.numRows; i++) {
+      if (columns[1].get(i) !== population || columns[3].get(i) !== variable) continue;
+      const n = columns[2].get(i) as number;
+      if (n < first || (last !== undefined && n >= last)) continue;
+      if (!values.has(n)) values.set(n, new Float64Array(run.steps));
+      values.get(n)![Number(columns[0].get(i))] = columns[4].get(i) as number;
+    }
+  }
+  if (values.size === 0) throw new ModelError('UNKNOWN_NAME', `--trace ${trace}: not in ${join(dir, 'traces.arrow')}; record it with --trace ${trace}`);
+  const path = line_plot(ts, [...values.values()], { title: `${trace}`, ylabel: `${trace}`, dir, file: option('--file') ?? `${trace}.png` });
+  console.log(`wrote ${path}`);
+  return 0;
+}
+
+function neuronRange(text: string | undefined): [number, number | undefined] {
+  if (text === undefined) return [0, undefined];
+  const match = /^(\d+):(\d+)$/.exec(text);
+  if (!match || Number(match[2]) <= Number(match[1])) throw new ModelError('INVALID_VALUE', `--neurons must be start:stop with stop > start, got ${JSON.stringify(text)}`);
+  return [Number(match[1]), Number(match[2])];
+}
+
+function readRunJson(dir: string): string {
+  return readFileSync(requireFile(dir, 'run.json'), 'utf8');
+}
+
+function requireFile(dir: string, name: string): string {
+  const path = join(dir, name);
+  if (!existsSync(path)) throw new ModelError('UNKNOWN_NAME', `${path} does not exist; run a model with --out ${dir} first`);
+  return path;
+}

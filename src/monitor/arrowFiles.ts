@@ -1,0 +1,51 @@
+/**
+ * Arrow IPC files written and read synchronously, a batch at a time, so memory stays bounded: a
+ * byte sink that writes straight to a file descriptor, and a reader that pulls a stream file in
+ * slices.
+ */
+import { closeSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { AsyncByteQueue, RecordBatchFileWriter, RecordBatchReader, type RecordBatch, type Schema } from 'apache-arrow';
+
+/** The writer's byte queue, turned into synchronous writes to a file. */
+class FileSink extends AsyncByteQueue {
+  constructor(private readonly fd: number) {
+    super();
+  }
+
+  override write(value: Uint8Array): void {
+    if (value.byteLength > 0) writeSync(this.fd, value);
+  }
+}
+
+/** Opens `path` for an Arrow writer; returns the sink and a function that closes the file. */
+export function fileSink(path: string): { sink: AsyncByteQueue; close: () => void } {
+  const fd = openSync(path, 'w');
+  return { sink: new FileSink(fd), close: () => closeSync(fd) };
+}
+
+/** The record batches of an Arrow IPC stream or file, read in 1 MiB slices. */
+export function* streamBatches(path: string): Generator<RecordBatch> {
+  const fd = openSync(path, 'r');
+  try {
+    const slices = function* () {
+      const buffer = new Uint8Array(1 << 20);
+      for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) yield buffer.slice(0, n);
+    };
+    yield* RecordBatchReader.from(slices());
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Rewrites an IPC stream file as an IPC file (the form `pd.read_feather` opens), batch by batch. */
+export function streamToFile(streamPath: string, filePath: string, schema: Schema): void {
+  const partial = `${filePath}.partial`;
+  const { sink, close } = fileSink(partial);
+  const writer = new RecordBatchFileWriter();
+  writer.reset(sink, schema);
+  for (const batch of streamBatches(streamPath)) writer.write(batch);
+  writer.finish();
+  close();
+  renameSync(partial, filePath);
+  unlinkSync(streamPath);
+}

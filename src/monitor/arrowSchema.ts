@@ -1,0 +1,62 @@
+/**
+ * The columns of spikegrid's Arrow files, in long form as SONATA and NEST users expect:
+ * spikes (`step`, `time_ms`, `population`, `neuron`) and traces (… `variable`, `value`).
+ * Population and variable names are dictionary-encoded; schema metadata says what run made them.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Dictionary, Field, Float64, Int32, Int64, Schema, Uint32, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
+import type { NetworkDescription } from '../ir/description.ts';
+
+export const populationType = new Dictionary(new Utf8(), new Int32(), 0);
+export const variableType = new Dictionary(new Utf8(), new Int32(), 1);
+
+export function dictionary(names: readonly string[]): Vector<Utf8> {
+  return vectorFromArray(names as string[], new Utf8());
+}
+
+const readVersion = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+const spikegridVersion = readVersion(new URL('../../package.json', import.meta.url).pathname);
+const arrowVersion = readVersion(join(dirname(createRequire(import.meta.url).resolve('apache-arrow')), 'package.json'));
+
+/**
+ * What the files record about their run. The worker count is left out on purpose: the files are
+ * the same bytes whichever number of workers produced them (run.json has it).
+ */
+export function runMetadata(description: NetworkDescription): Map<string, string> {
+  return new Map([
+    ['seed', String(description.seed)],
+    ['dt_ms', String(description.dt)],
+    ['description_sha256', createHash('sha256').update(JSON.stringify(description)).digest('hex')],
+    ['spikegrid_version', spikegridVersion],
+    ['apache_arrow_version', arrowVersion],
+  ]);
+}
+
+export function spikeSchema(metadata: Map<string, string>): Schema {
+  return new Schema(
+    [
+      new Field('step', new Int64(), false),
+      new Field('time_ms', new Float64(), false),
+      new Field('population', populationType, false),
+      new Field('neuron', new Uint32(), false),
+    ],
+    metadata,
+  );
+}
+
+export function traceSchema(metadata: Map<string, string>): Schema {
+  return new Schema(
+    [
+      new Field('step', new Int64(), false),
+      new Field('time_ms', new Float64(), false),
+      new Field('population', populationType, false),
+      new Field('neuron', new Uint32(), false),
+      new Field('variable', variableType, false),
+      new Field('value', new Float64(), false),
+    ],
+    metadata,
+  );
+}
