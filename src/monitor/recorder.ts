@@ -15,7 +15,7 @@ export interface Recorder {
   finish(): void;
 }
 
-/** gid of each population's first neuron, for mapping gids back to (population, index). */
+/** The neurons [start, stop) of its population that monitor `monitorIndex` watches. */
 export function sliceOf(description: NetworkDescription, monitorIndex: number): [number, number] {
   const monitor = description.monitors[monitorIndex];
   const population = description.populations.find((p) => p.name === monitor.target)!;

@@ -13,7 +13,7 @@ export function buildProjection(description: NetworkDescription, index: number, 
   const weights = new ValueSampler(projection.weight, description.seed, index, Purpose.weight);
   const delays = new ValueSampler(projection.delay_step, description.seed, index, Purpose.delay);
   const nLocal = slice.stop - slice.start;
-  const builder = new SynapseTableBuilder(nPre, weights.homogeneous, delays.homogeneous, expectedCount(projection, nPre, nPost, nLocal));
+  const builder = new SynapseTableBuilder(nPre, nLocal, weights.homogeneous, delays.homogeneous, expectedCount(projection, nPre, nPost, nLocal));
   const context = { seed: description.seed, projection: index, nPre, nPost, samePopulation: projection.pre === projection.post, ...slice };
   const { start } = slice;
   if (!Number.isNaN(weights.homogeneous) && !Number.isNaN(delays.homogeneous)) {

@@ -10,8 +10,11 @@
 export interface SynapseTable {
   readonly nSources: number;
   readonly rowStart: Uint32Array;
-  /** Target index local to the partition's slice of the post population. */
-  readonly targets: Uint32Array;
+  /**
+   * Target index local to the partition's slice of the post population: 16-bit when the slice has
+   * at most 65536 neurons, which halves the bytes delivery streams through.
+   */
+  readonly targets: Uint16Array | Uint32Array;
   /** Per-synapse weights, or null when every synapse has `weight`. */
   readonly weights: Float64Array | null;
   readonly weight: number;
@@ -33,6 +36,8 @@ export class SynapseTableBuilder {
 
   constructor(
     private readonly nSources: number,
+    /** Neurons in the partition's slice of the post population. */
+    private readonly nTargets: number,
     private readonly weight: number,
     private readonly delay: number,
     capacityHint: number,
@@ -73,7 +78,7 @@ export class SynapseTableBuilder {
     for (let k = 0; k < n; k++) rowStart[this.sources[k] + 1]++;
     for (let s = 0; s < this.nSources; s++) rowStart[s + 1] += rowStart[s];
     const fill = rowStart.slice(0, this.nSources);
-    const targets = new Uint32Array(n);
+    const targets = this.nTargets <= 65536 ? new Uint16Array(n) : new Uint32Array(n);
     const weights = this.weights ? new Float64Array(n) : null;
     const delays = this.delays ? new Uint16Array(n) : null;
     let maxDelay = n > 0 && !delays ? this.delay : 0;
