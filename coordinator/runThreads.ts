@@ -12,7 +12,7 @@ import { populationOffsets } from '../src/engine/layout.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
 import type { Recorder } from '../src/monitor/recorder.ts';
 import { SpikeDigest } from '../src/monitor/spikeDigest.ts';
-import { controlBlock, ThreadBarrier } from '../src/exchange/barrier.ts';
+import { controlBlock, PEER_ABORTED, ThreadBarrier } from '../src/exchange/barrier.ts';
 import { spikeSlab } from '../src/exchange/spikeSlabs.ts';
 import type { MonitorBatch, PartitionSummary } from '../src/exchange/messages.ts';
 import type { ThreadRunOptions, ThreadRunStats } from '../src/run/threadRunner.ts';
@@ -73,11 +73,11 @@ export async function runThreads(description: NetworkDescription, options: Threa
       });
     });
     const settled = await Promise.allSettled(tasks);
-    const failure = settled.findIndex((s) => s.status === 'rejected' && !String((s as PromiseRejectedResult).reason?.message).includes('another worker failed'));
-    if (failure >= 0 || settled.some((s) => s.status === 'rejected')) {
+    const rejected = settled.flatMap((s, worker) => (s.status === 'rejected' ? [{ worker, reason: s.reason as Error }] : []));
+    if (rejected.length > 0) {
       barrier.abort();
-      const worker = failure >= 0 ? failure : settled.findIndex((s) => s.status === 'rejected');
-      const reason = (settled[worker] as PromiseRejectedResult).reason as Error;
+      // Name the worker that failed, not the ones it released from the barrier.
+      const { worker, reason } = rejected.find((r) => !String(r.reason?.message).includes(PEER_ABORTED)) ?? rejected[0];
       const step = barrier.progress(worker);
       const message = reason.message.startsWith(`worker ${worker} failed`) ? reason.message : `worker ${worker} stopped at step ${step}: ${reason.message}`;
       throw new WorkerError(worker, step, message);

@@ -18,8 +18,14 @@ const SPIN = 4000;
 /** While sleeping, wake this often [ms] to check for an abort no one signalled. */
 const WAKE_MS = 200;
 
+/** The message of `PeerAborted`; it survives the trip to the coordinator, where the class does not. */
+export const PEER_ABORTED = 'another worker failed';
+
 export class PeerAborted extends Error {
   override readonly name = 'PeerAborted';
+  constructor() {
+    super(PEER_ABORTED);
+  }
 }
 
 export function controlBlock(workers: number): SharedArrayBuffer {
@@ -50,10 +56,10 @@ export class ThreadBarrier {
       if (Atomics.load(c, GENERATION) !== generation) return;
     }
     while (Atomics.load(c, GENERATION) === generation) {
-      if (Atomics.load(c, ABORTED) !== 0) throw new PeerAborted('another worker failed');
+      if (Atomics.load(c, ABORTED) !== 0) throw new PeerAborted();
       Atomics.wait(c, GENERATION, generation, WAKE_MS);
     }
-    if (Atomics.load(c, ABORTED) !== 0) throw new PeerAborted('another worker failed');
+    if (Atomics.load(c, ABORTED) !== 0) throw new PeerAborted();
   }
 
   /** Ends the run for everyone. */
