@@ -5,6 +5,7 @@
  *   npm run bench                      CUBA and Brunel (scale 1), 1 s each, on 1 and 2 workers, 3 repeats;
  *                                      Brunel again recording every spike (Brunel+rec)
  *   npm run bench -- --repeat 5 --only brunel --workers 1,2
+ *   npm run bench -- --only pd14 --pd14-scale 0.25
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -19,17 +20,19 @@ interface Case {
   record?: boolean;
 }
 
-const cases: Case[] = [
-  { name: 'CUBA', model: 'examples/cuba.ts', set: ['n=4000'] },
-  { name: 'Brunel', model: 'examples/brunel.ts', set: ['scale=1'] },
-  { name: 'Brunel+rec', model: 'examples/brunel.ts', set: ['scale=1'], record: true },
-];
-
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
   const at = args.indexOf(name);
   return at >= 0 ? args[at + 1] : fallback;
 };
+
+const cases: Case[] = [
+  { name: 'CUBA', model: 'examples/cuba.ts', set: ['n=4000'] },
+  { name: 'Brunel', model: 'examples/brunel.ts', set: ['scale=1'] },
+  { name: 'Brunel+rec', model: 'examples/brunel.ts', set: ['scale=1'], record: true },
+  { name: 'PD14', model: 'examples/pd14.ts', set: [`scale=${option('--pd14-scale', '0.1')}`] },
+];
+
 const repeat = Number(option('--repeat', '3'));
 const only = option('--only', '');
 const tMs = Number(option('--t', '1000'));
