@@ -30,6 +30,7 @@ test('spikegrid run writes run.json with the documented fields and a spikes.arro
   }
   t.like(run, { t_ms: 20, dt_ms: 0.1, steps: 200, seed: 5, workers: availableParallelism(), synapses: 280 });
   t.regex(run.spikes_sha256, /^[0-9a-f]{64}$/);
+  t.regex(run.description_sha256, /^[0-9a-f]{64}$/);
   t.is(run.populations.ExpLIF_0.size, 100);
   t.is(run.populations.ExpLIF_0.spikes + run.populations.ExpLIF_1.spikes, run.spikes);
   t.is(run.populations.ExpLIF_0.rate_hz, run.populations.ExpLIF_0.spikes / 100 / 0.02);

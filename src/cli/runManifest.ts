@@ -2,6 +2,7 @@
 import type { NetworkDescription } from '../ir/description.ts';
 import type { RunStats } from '../run/runLocal.ts';
 import type { PartitionSummary } from '../exchange/messages.ts';
+import { descriptionDigest } from '../monitor/arrowSchema.ts';
 
 export interface RunManifest {
   t_ms: number;
@@ -19,6 +20,8 @@ export interface RunManifest {
   events_per_s: number;
   spikes: number;
   spikes_sha256: string;
+  /** SHA-256 of the checked network description, as in the Arrow files' metadata. */
+  description_sha256: string;
   /** Peak resident memory of the process [MiB]. */
   peak_rss_mib: number;
   populations: Record<string, { size: number; spikes: number; rate_hz: number }>;
@@ -49,6 +52,7 @@ export function runManifest(description: NetworkDescription, stats: RunStats & {
     events_per_s: stats.sim_s > 0 ? stats.events / stats.sim_s : 0,
     spikes: stats.spikes,
     spikes_sha256: stats.spikes_sha256,
+    description_sha256: descriptionDigest(description),
     peak_rss_mib: process.resourceUsage().maxRSS / 1024,
     populations,
     ...(stats.per_worker ? { per_worker: stats.per_worker } : {}),

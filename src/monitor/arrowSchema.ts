@@ -21,6 +21,11 @@ const readVersion = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as
 const spikegridVersion = readVersion(new URL('../../package.json', import.meta.url).pathname);
 const arrowVersion = readVersion(join(dirname(createRequire(import.meta.url).resolve('apache-arrow')), 'package.json'));
 
+/** SHA-256 of the checked description's JSON: the same network and settings give the same digest. */
+export function descriptionDigest(description: NetworkDescription): string {
+  return createHash('sha256').update(JSON.stringify(description)).digest('hex');
+}
+
 /**
  * What the files record about their run. The worker count is left out on purpose: the files are
  * the same bytes whichever number of workers produced them (run.json has it).
@@ -29,7 +34,7 @@ export function runMetadata(description: NetworkDescription): Map<string, string
   return new Map([
     ['seed', String(description.seed)],
     ['dt_ms', String(description.dt)],
-    ['description_sha256', createHash('sha256').update(JSON.stringify(description)).digest('hex')],
+    ['description_sha256', descriptionDigest(description)],
     ['spikegrid_version', spikegridVersion],
     ['apache_arrow_version', arrowVersion],
   ]);
