@@ -1,9 +1,16 @@
 #!/usr/bin/env node
-// Loads TypeScript on the fly (models and the CLI itself are .ts), then runs the CLI through the
-// package entry, which registers the worker-thread coordinator.
+// Loads TypeScript on the fly (models and the CLI itself are .ts), then runs the command: a worker
+// node (`spikegrid worker …`), or the CLI through the package entry, which registers the
+// coordinators.
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../index.ts');
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv[0] === 'worker') {
+  const { main } = await import('../worker/nodeMain.ts');
+  process.exitCode = await main(argv.slice(1));
+} else {
+  await import('../index.ts');
+  const { main } = await import('../src/cli/main.ts');
+  process.exitCode = await main(argv);
+}

@@ -15,7 +15,7 @@ import { SpikeDigest } from '../src/monitor/spikeDigest.ts';
 import { controlBlock, PEER_ABORTED, ThreadBarrier } from '../src/exchange/barrier.ts';
 import { spikeSlab } from '../src/exchange/spikeSlabs.ts';
 import type { MonitorBatch, PartitionSummary } from '../src/exchange/messages.ts';
-import type { ThreadRunOptions, ThreadRunStats } from '../src/run/threadRunner.ts';
+import type { ThreadRunOptions, ThreadRunStats } from '../src/run/runners.ts';
 import type { PartitionTask } from '../worker/partitionThread.ts';
 import { MonitorMerger } from './monitorMerger.ts';
 import { planPartitions } from './planPartitions.ts';

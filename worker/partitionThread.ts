@@ -15,7 +15,8 @@ import { emptyChunkSpikes } from '../src/engine/population.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
 import { PeerAborted, ThreadBarrier } from '../src/exchange/barrier.ts';
 import { readSlab, slabView, writeSlab } from '../src/exchange/spikeSlabs.ts';
-import type { MonitorBatch, PartitionSummary } from '../src/exchange/messages.ts';
+import type { PartitionSummary } from '../src/exchange/messages.ts';
+import { MonitorBatcher } from '../src/exchange/monitorBatcher.ts';
 
 export interface PartitionTask {
   readonly description: NetworkDescription;
@@ -44,7 +45,10 @@ export async function runPartition(task: PartitionTask): Promise<PartitionSummar
     const mine = [0, 1].map((parity) => slabView(task.slabs[worker], parity));
     const all = [0, 1].map((parity) => task.slabs.map((slab) => slabView(slab, parity)));
     const merged = emptyChunkSpikes(Math.max(1, description.populations.reduce((n, p) => n + p.size, 0) * L));
-    const batch = new BatchWriter(engine, task.chunksPerBatch, port, worker);
+    const batch = new MonitorBatcher(engine, task.chunksPerBatch, worker, (message) => {
+      const buffers = [message.spikeSteps.buffer, message.spikeGids.buffer, ...message.traces.map((t) => t.values.buffer)] as ArrayBuffer[];
+      port.postMessage(message, buffers);
+    });
     let compute = 0;
     let wait = 0;
     barrier.arrive(); // everyone built: the simulation starts together
@@ -83,68 +87,5 @@ export async function runPartition(task: PartitionTask): Promise<PartitionSummar
     throw error instanceof PeerAborted ? error : new Error(`worker ${worker} failed at step ${first}: ${(error as Error).message}`);
   } finally {
     port.close();
-  }
-}
-
-/** Collects this worker's spikes and monitored values over several chunks, then posts them. */
-class BatchWriter {
-  private firstStep = 0;
-  private steps = 0;
-  private chunks = 0;
-  /** This batch's spikes so far: `spikes.count` of them. */
-  private spikes = emptyChunkSpikes(1024);
-  private readonly traces: Float64Array[];
-
-  constructor(
-    private readonly engine: PartitionEngine,
-    private readonly chunksPerBatch: number,
-    private readonly port: MessagePort,
-    private readonly worker: number,
-  ) {
-    this.traces = engine.traces.map((t) => new Float64Array(chunksPerBatch * t.buffer.length));
-  }
-
-  add(first: number, steps: number): void {
-    if (this.chunks === 0) this.firstStep = first;
-    const { spikes, traces } = this.engine;
-    const batch = this.spikes;
-    if (batch.count + spikes.count > batch.steps.length) {
-      const grown = emptyChunkSpikes(2 * (batch.count + spikes.count));
-      grown.steps.set(batch.steps.subarray(0, batch.count));
-      grown.gids.set(batch.gids.subarray(0, batch.count));
-      grown.count = batch.count;
-      this.spikes = grown;
-    }
-    this.spikes.steps.set(spikes.steps.subarray(0, spikes.count), this.spikes.count);
-    this.spikes.gids.set(spikes.gids.subarray(0, spikes.count), this.spikes.count);
-    this.spikes.count += spikes.count;
-    traces.forEach((trace, m) => {
-      const width = trace.to - trace.from;
-      this.traces[m].set(trace.buffer.subarray(0, steps * width), this.steps * width);
-    });
-    this.steps += steps;
-    if (++this.chunks === this.chunksPerBatch) this.flush();
-  }
-
-  flush(): void {
-    if (this.chunks === 0) return;
-    const message: MonitorBatch = {
-      worker: this.worker,
-      firstStep: this.firstStep,
-      steps: this.steps,
-      spikeSteps: this.spikes.steps.slice(0, this.spikes.count),
-      spikeGids: this.spikes.gids.slice(0, this.spikes.count),
-      traces: this.engine.traces.map((trace, m) => ({
-        monitor: trace.monitor,
-        offset: trace.offset,
-        width: trace.to - trace.from,
-        values: this.traces[m].slice(0, this.steps * (trace.to - trace.from)),
-      })),
-    };
-    const buffers = [message.spikeSteps.buffer, message.spikeGids.buffer, ...message.traces.map((t) => t.values.buffer)] as ArrayBuffer[];
-    this.port.postMessage(message, buffers);
-    this.spikes.count = 0;
-    this.steps = 0;
-    this.chunks = 0;
   }
 }

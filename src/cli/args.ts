@@ -11,6 +11,12 @@ export interface RunArgs {
   /** Worker threads; undefined means one per available core. */
   workers?: number;
   record: boolean;
+  /** gRPC worker nodes (host:port); when given, the run goes over them instead of threads. */
+  nodes?: string[];
+  tokenFile?: string;
+  tlsCa?: string;
+  /** Seconds a node may stay silent. */
+  deadline?: number;
   /** State variables to record, as `POP.VAR` or `POP.VAR[start:stop]`. */
   traces: string[];
   format: 'arrow' | 'parquet';
@@ -18,8 +24,9 @@ export interface RunArgs {
 }
 
 const USAGE = [
-  'usage: spikegrid run MODEL --t MS [--dt MS] [--seed N] [--set name=value …] [--workers N]',
+  'usage: spikegrid run MODEL --t MS [--dt MS] [--seed N] [--set name=value …] [--workers N | --nodes H:P,H:P --token-file F [--tls-ca F] [--deadline S]]',
   '                          [--out DIR] [--trace POP.VAR[start:stop] …] [--format arrow|parquet] [--no-record] [--no-progress]',
+  '       spikegrid worker --listen HOST:PORT --token-file FILE [--tls-cert F --tls-key F]',
   '       spikegrid sql DIR "SELECT …"',
   '       spikegrid plot DIR (--raster POP | --trace POP.VAR) [--neurons start:stop] [--file PNG]',
 ].join('\n');
@@ -65,6 +72,18 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       case '--out':
         args.out = value();
         break;
+      case '--nodes':
+        args.nodes = value().split(',').map((n) => n.trim()).filter(Boolean);
+        break;
+      case '--token-file':
+        args.tokenFile = value();
+        break;
+      case '--tls-ca':
+        args.tlsCa = value();
+        break;
+      case '--deadline':
+        args.deadline = number('--deadline');
+        break;
       case '--trace':
         args.traces!.push(value());
         break;
@@ -89,6 +108,8 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   if (args.tMs === undefined) throw new ModelError('INVALID_VALUE', `--t (model time in ms) is missing; ${USAGE}`);
   if (!(args.tMs > 0)) throw new ModelError('INVALID_VALUE', `--t must be > 0 ms, got ${args.tMs}`);
   if (!args.out && (args.traces!.length || args.format === 'parquet')) throw new ModelError('INVALID_VALUE', '--trace and --format need --out DIR to write to');
+  if (args.nodes && args.workers !== undefined) throw new ModelError('INVALID_VALUE', 'give either --workers (threads) or --nodes (gRPC), not both');
+  if (args.nodes && !args.tokenFile) throw new ModelError('INVALID_VALUE', '--nodes needs --token-file with the cluster token');
   return args as RunArgs;
 }
 

@@ -9,7 +9,8 @@ import { normalizeDescription } from '../ir/normalize.ts';
 import { ArrowRecorder } from '../monitor/arrowRecorder.ts';
 import type { Recorder } from '../monitor/recorder.ts';
 import { runLocal, stepsFor } from '../run/runLocal.ts';
-import { threadRunner } from '../run/threadRunner.ts';
+import { nodeRunner, threadRunner } from '../run/runners.ts';
+import { readSecret, readSecretFile } from './secrets.ts';
 import { parseRunArgs, traceMonitor, USAGE } from './args.ts';
 import { writeParquet } from './duckdbTables.ts';
 import { loadModel } from './loadModel.ts';
@@ -34,7 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(`spikegrid: ${error.message}`);
       return 2;
     }
-    if (error instanceof Error && error.name === 'WorkerError') {
+    if (error instanceof Error && (error.name === 'WorkerError' || error.name === 'NodeError')) {
       console.error(`spikegrid: ${error.message}`);
       return 3;
     }
@@ -66,9 +67,11 @@ async function run(argv: readonly string[]): Promise<number> {
   const bar = args.progress && process.stderr.isTTY ? new ProgressBar(process.stderr, args.tMs, description.dt) : null;
   const onProgress = bar ? (done: number, total: number) => bar.update(done, total) : undefined;
   const workers = args.workers ?? availableParallelism();
-  const stats = workers === 1
-    ? runLocal(description, { steps, recorders, onProgress })
-    : await threadRunner()(description, { steps, workers, recorders, onProgress });
+  const stats = args.nodes
+    ? await nodeRunner()(description, { steps, nodes: args.nodes, token: readSecret(args.tokenFile!, '--token-file'), tlsCa: args.tlsCa ? readSecretFile(args.tlsCa, '--tls-ca') : undefined, deadlineMs: args.deadline ? args.deadline * 1000 : undefined, recorders, onProgress })
+    : workers === 1
+      ? runLocal(description, { steps, recorders, onProgress })
+      : await threadRunner()(description, { steps, workers, recorders, onProgress });
   bar?.done();
   const written = args.out && recording && args.format === 'parquet' ? await writeParquet(args.out) : [];
   const manifest = runManifest(description, stats, (performance.now() - wallStart) / 1000);

@@ -10,7 +10,7 @@ import { normalizeDescription } from '../ir/normalize.ts';
 import type { MemoryRecorder } from '../monitor/memoryRecorder.ts';
 import type { MonitorResults } from '../monitor/results.ts';
 import { runLocal, stepsFor, type RunStats } from '../run/runLocal.ts';
-import { threadRunner } from '../run/threadRunner.ts';
+import { threadRunner } from '../run/runners.ts';
 import { Generator } from './generators.ts';
 import type { MonitorBS } from './monitors.ts';
 import { NetworkObject } from './networkObject.ts';

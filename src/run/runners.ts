@@ -1,7 +1,7 @@
 /**
- * The seam between what users call (`net.run(…, { workers })`, `spikegrid run --workers`) and the
- * coordinator that runs a network over worker threads. `src/` never imports the coordinator; the
- * package entry (`index.ts`) registers it explicitly.
+ * The seam between what users call (`net.run(…, { workers })`, `spikegrid run --workers` or
+ * `--nodes`) and the coordinator that runs a network over worker threads or gRPC nodes. `src/`
+ * never imports the coordinator; the package entry (`index.ts`) registers it explicitly.
  */
 import { InternalError } from '../errors.ts';
 import type { NetworkDescription } from '../ir/description.ts';
@@ -36,4 +36,33 @@ export function registerThreadRunner(runner: ThreadRunner): void {
 export function threadRunner(): ThreadRunner {
   if (!registered) throw new InternalError('no thread runner registered: import spikegrid through its package entry (index.ts)');
   return registered;
+}
+
+export interface NodeRunOptions extends Pick<ThreadRunOptions, 'steps' | 'recorders' | 'onProgress' | 'batchSteps'> {
+  /** host:port of each node; each hosts one partition. */
+  readonly nodes: readonly string[];
+  /** The cluster's shared secret. */
+  readonly token: string;
+  /** PEM CA certificate: connect with TLS and check the nodes' certificates against it. */
+  readonly tlsCa?: Buffer;
+  /** How long a node may stay silent before the run fails [ms]. */
+  readonly deadlineMs?: number;
+}
+
+export interface NodeRunStats extends ThreadRunStats {
+  /** Spike bytes the coordinator sent per chunk, to all nodes together. */
+  readonly bytes_per_chunk: number;
+}
+
+export type NodeRunner = (description: NetworkDescription, options: NodeRunOptions) => Promise<NodeRunStats>;
+
+let registeredNodes: NodeRunner | null = null;
+
+export function registerNodeRunner(runner: NodeRunner): void {
+  registeredNodes = runner;
+}
+
+export function nodeRunner(): NodeRunner {
+  if (!registeredNodes) throw new InternalError('no node runner registered: import spikegrid through its package entry (index.ts)');
+  return registeredNodes;
 }

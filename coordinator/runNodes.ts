@@ -1,0 +1,171 @@
+/**
+ * A run spread over worker nodes by gRPC: one bidirectional stream per node. The coordinator
+ * gathers each chunk's spikes from every node, merges them into canonical order and sends the
+ * merged list back to all — the same arithmetic as on threads or in one process. A node that fails,
+ * drops its stream or stays silent past the deadline ends the run with an error naming it.
+ */
+import { Metadata, credentials, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import { chunkSteps } from '../src/engine/timing.ts';
+import { populationOffsets } from '../src/engine/layout.ts';
+import { mergeSpikes } from '../src/engine/mergeSpikes.ts';
+import { emptyChunkSpikes } from '../src/engine/population.ts';
+import type { NetworkDescription } from '../src/ir/description.ts';
+import { SpikeDigest } from '../src/monitor/spikeDigest.ts';
+import type { PartitionSummary } from '../src/exchange/messages.ts';
+import {
+  MAX_MESSAGE_BYTES, PROTOCOL_VERSION, WorkerNodeClient, bytes, fromWire, int32s, uint32s,
+  type CoordinatorMessage, type NodeMessage,
+} from '../src/exchange/grpcContract.ts';
+import type { NodeRunOptions, NodeRunStats } from '../src/run/runners.ts';
+import { MonitorMerger } from './monitorMerger.ts';
+import { planPartitions } from './planPartitions.ts';
+
+export class NodeError extends Error {
+  override readonly name = 'NodeError';
+  constructor(
+    readonly node: string,
+    readonly chunk: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function runNodes(description: NetworkDescription, options: NodeRunOptions): Promise<NodeRunStats> {
+  const { nodes, steps } = options;
+  const deadline = options.deadlineMs ?? 30000;
+  const plans = planPartitions(description, nodes.length);
+  const L = chunkSteps(description);
+  const chunks = Math.ceil(steps / L);
+  const recorders = options.recorders ?? [];
+  const digest = new SpikeDigest(populationOffsets(description));
+  for (const recorder of recorders) recorder.begin({ description, steps });
+  const merger = new MonitorMerger(description, nodes.length, (record) => {
+    digest.add(record.spikes);
+    for (const recorder of recorders) recorder.record(record);
+    options.onProgress?.(record.firstStep + record.steps, steps);
+  });
+  const streams = nodes.map((address) => new NodeStream(address, options.token, options.tlsCa, deadline));
+  let sentBytes = 0;
+  try {
+    streams.forEach((stream, p) => stream.write({
+      kind: 'start',
+      start: {
+        protocol: PROTOCOL_VERSION, description_json: JSON.stringify(description), partitions: nodes.length, hosted: [p],
+        plans_json: JSON.stringify([plans[p]]), steps, chunks_per_batch: Math.max(1, Math.ceil((options.batchSteps ?? 1000) / L)),
+      },
+    }));
+    await Promise.all(streams.map((s) => s.next('ready', -1)));
+    let merged = emptyChunkSpikes(1024);
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      // Every node's spikes of this chunk, merged and sent back to all before anyone goes on.
+      const replies = await Promise.all(streams.map((s) => s.next('spikes', chunk)));
+      const lists = replies.map((r) => {
+        if (r.kind !== 'spikes' || r.spikes.chunk !== chunk) throw new Error('unreachable');
+        for (const batch of r.spikes.monitors) merger.add(fromWire(batch));
+        const ids = uint32s(r.spikes.gids);
+        return { steps: int32s(r.spikes.steps), gids: ids, count: ids.length };
+      });
+      const total = lists.reduce((n, l) => n + l.count, 0);
+      if (total > merged.steps.length) merged = emptyChunkSpikes(total * 2);
+      mergeSpikes(lists, merged);
+      const message: CoordinatorMessage = { kind: 'spikes', spikes: { chunk, steps: bytes(merged.steps.subarray(0, merged.count)), gids: bytes(merged.gids.subarray(0, merged.count)) } };
+      for (const stream of streams) stream.write(message);
+      sentBytes += 8 * merged.count * streams.length;
+    }
+    const summaries = await Promise.all(streams.map((s) => s.next('summary', chunks)));
+    await merger.reached(steps);
+    for (const recorder of recorders) recorder.finish();
+    const perPartition: PartitionSummary[] = summaries.flatMap((s) => (s.kind === 'summary' ? s.summary.partitions : [])).map(({ partition, ...rest }) => ({ worker: partition, ...rest }));
+    const neuron_events = perPartition.reduce((n, s) => n + s.neuron_events, 0);
+    const generator_events = perPartition.reduce((n, s) => n + s.generator_events, 0);
+    return {
+      steps, workers: nodes.length,
+      build_s: Math.max(...perPartition.map((s) => s.build_s)),
+      sim_s: Math.max(...perPartition.map((s) => s.compute_s + s.wait_s)),
+      synapses: perPartition.reduce((n, s) => n + s.synapses, 0),
+      events: neuron_events + generator_events, neuron_events, generator_events,
+      spikes: digest.total, spikes_sha256: digest.hex(), population_spikes: digest.counts,
+      per_worker: perPartition,
+      bytes_per_chunk: chunks ? sentBytes / chunks : 0,
+    };
+  } finally {
+    for (const stream of streams) stream.close();
+  }
+}
+
+/** One node's stream: writes, and awaits the next message with a deadline. */
+class NodeStream {
+  private readonly call: ClientDuplexStream<CoordinatorMessage, NodeMessage>;
+  private readonly client: InstanceType<typeof WorkerNodeClient>;
+  private readonly queue: NodeMessage[] = [];
+  private waiter: { resolve: (m: NodeMessage) => void; reject: (e: Error) => void } | null = null;
+  private failure: Error | null = null;
+  private chunk = -1;
+
+  constructor(
+    readonly address: string,
+    token: string,
+    tlsCa: Buffer | undefined,
+    private readonly deadline: number,
+  ) {
+    const channel = tlsCa ? credentials.createSsl(tlsCa) : credentials.createInsecure();
+    this.client = new WorkerNodeClient(address, channel, { 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${token}`);
+    this.call = (this.client as unknown as { Run(m: Metadata): ClientDuplexStream<CoordinatorMessage, NodeMessage> }).Run(metadata);
+    this.call.on('data', (message: NodeMessage) => this.push(message));
+    this.call.on('error', (error: ServiceError) => {
+      const where = this.chunk < 0 ? 'refused the run' : `ended the run at chunk ${this.chunk}`;
+      this.fail(`node ${address} ${where}: ${error.details || error.message} (${status[error.code] ?? error.code})`);
+    });
+    this.call.on('end', () => this.fail(`node ${address} closed its stream at chunk ${this.chunk}`));
+  }
+
+  write(message: CoordinatorMessage): void {
+    this.call.write(message);
+  }
+
+  /** The next message, which must be of `kind`; `chunk` names where the run stands in errors. */
+  next(kind: NodeMessage['kind'], chunk: number): Promise<NodeMessage> {
+    this.chunk = chunk;
+    const queued = this.queue.shift();
+    if (queued) return Promise.resolve(this.expect(queued, kind));
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = null;
+        reject(new NodeError(this.address, chunk, `node ${this.address} sent nothing for ${this.deadline / 1000} s at chunk ${chunk}`));
+      }, this.deadline);
+      this.waiter = {
+        resolve: (m) => (clearTimeout(timer), resolve(this.expect(m, kind))),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      };
+    });
+  }
+
+  private expect(message: NodeMessage, kind: NodeMessage['kind']): NodeMessage {
+    if (message.kind !== kind) throw new NodeError(this.address, this.chunk, `node ${this.address} sent ${message.kind} where ${kind} was due (chunk ${this.chunk})`);
+    return message;
+  }
+
+  private push(message: NodeMessage): void {
+    const waiter = this.waiter;
+    this.waiter = null;
+    if (waiter) waiter.resolve(message);
+    else this.queue.push(message);
+  }
+
+  private fail(message: string): void {
+    if (this.failure) return;
+    this.failure = new NodeError(this.address, this.chunk, message);
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.reject(this.failure);
+  }
+
+  close(): void {
+    this.call.cancel();
+    this.client.close();
+  }
+}

@@ -1,0 +1,139 @@
+import test from 'ava';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Metadata, credentials } from '@grpc/grpc-js';
+import { normalizeDescription, nn, MemoryRecorder, type NetworkDescription, type SpikeMatrix, type TraceMatrix } from '../index.ts';
+import { runNodes, NodeError } from '../coordinator/runNodes.ts';
+import { runThreads } from '../coordinator/runThreads.ts';
+import { runLocal } from '../src/run/runLocal.ts';
+import { WorkerNodeClient } from '../src/exchange/grpcContract.ts';
+import brunel from '../examples/brunel.ts';
+
+const bin = join(import.meta.dirname, '..', 'bin', 'spikegrid.mjs');
+const token = 'test-cluster-token';
+const tokenFile = join(mkdtempSync(join(tmpdir(), 'spikegrid-grpc-')), 'token');
+writeFileSync(tokenFile, `${token}\n`);
+
+interface Node {
+  address: string;
+  process: ChildProcess;
+  log: string[];
+}
+
+/** Starts `spikegrid worker` as its own process on a free loopback port. */
+function startNode(): Promise<Node> {
+  const child = spawn(process.execPath, [bin, 'worker', '--listen', '127.0.0.1:0', '--token-file', tokenFile]);
+  const log: string[] = [];
+  child.stderr!.on('data', (d) => log.push(String(d)));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      const match = /listening on (\S+)/.exec(String(d));
+      if (match) resolve({ address: match[1], process: child, log });
+    });
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${log.join('')}`)));
+  });
+}
+
+function stop(nodes: Node[]) {
+  for (const node of nodes) node.process.kill('SIGKILL');
+}
+
+function description(): NetworkDescription {
+  return normalizeDescription({
+    ...nn.describeNetwork(new (brunel({ scale: 0.1 }))()),
+    seed: 9,
+    monitors: [{ target: 'E', attr: 'spike' }, { target: 'I', attr: 'v', slice: [0, 5] }],
+  });
+}
+
+test('two and three nodes in separate processes give the spikes, traces and sha of threads and of one process', async (t) => {
+  const nodes = await Promise.all([0, 1, 2].map(startNode));
+  try {
+    const d = description();
+    const steps = 1500;
+    const local = new MemoryRecorder();
+    const reference = runLocal(d, { steps, recorders: [local] });
+    const threads = await runThreads(d, { steps, workers: 2 });
+    t.is(threads.spikes_sha256, reference.spikes_sha256);
+    for (const count of [2, 3]) {
+      const recorder = new MemoryRecorder();
+      const run = await runNodes(d, { steps, nodes: nodes.slice(0, count).map((n) => n.address), token, recorders: [recorder] });
+      t.is(run.spikes_sha256, reference.spikes_sha256, `${count} nodes`);
+      t.is(run.synapses, reference.synapses);
+      t.is(run.workers, count);
+      t.true(run.bytes_per_chunk > 0);
+      t.deepEqual((recorder.data['E.spike'] as SpikeMatrix).steps, (local.data['E.spike'] as SpikeMatrix).steps);
+      t.deepEqual((recorder.data['I.v'] as TraceMatrix).data, (local.data['I.v'] as TraceMatrix).data);
+    }
+  } finally {
+    stop(nodes);
+  }
+});
+
+test('a node refuses a caller without the token, logs it, and keeps serving others', async (t) => {
+  const [node] = await Promise.all([startNode()]);
+  try {
+    const d = description();
+    const error = await t.throwsAsync(runNodes(d, { steps: 100, nodes: [node.address], token: 'wrong' }), { instanceOf: NodeError });
+    t.is(error?.message, `node ${node.address} refused the run: missing or wrong cluster token (UNAUTHENTICATED)`);
+    const run = await runNodes(d, { steps: 100, nodes: [node.address], token });
+    t.is(run.steps, 100);
+    t.regex(node.log.join(''), /refused 127\.0\.0\.1:\d+: missing or wrong token/);
+  } finally {
+    stop([node]);
+  }
+});
+
+test('a coordinator of another protocol version is refused with a clear message', async (t) => {
+  const [node] = await Promise.all([startNode()]);
+  try {
+    const client = new WorkerNodeClient(node.address, credentials.createInsecure());
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${token}`);
+    const call = (client as unknown as { Run(m: Metadata): import('@grpc/grpc-js').ClientDuplexStream<unknown, unknown> }).Run(metadata);
+    const details = await new Promise<string>((resolve) => {
+      call.on('error', (e: { details: string }) => resolve(e.details));
+      call.on('data', () => {});
+      call.write({ start: { protocol: 999, description_json: '{}', partitions: 1, hosted: [0], plans_json: '[]', steps: 1, chunks_per_batch: 1 } });
+    });
+    t.is(details, 'protocol version 999 from the coordinator, this node speaks 1; use the same spikegrid version on both');
+    client.close();
+  } finally {
+    stop([node]);
+  }
+});
+
+test('a node killed mid-run ends the run within seconds with an error naming it, and the survivor takes the next run', async (t) => {
+  const nodes = await Promise.all([startNode(), startNode()]);
+  try {
+    const d = description();
+    setTimeout(() => nodes[1].process.kill('SIGKILL'), 1500);
+    const started = performance.now();
+    const error = await t.throwsAsync(runNodes(d, { steps: 2_000_000, nodes: nodes.map((n) => n.address), token, deadlineMs: 5000 }), { instanceOf: NodeError });
+    t.true(performance.now() - started < 15000, 'bounded');
+    t.is(error?.node, nodes[1].address);
+    t.regex(error!.message, new RegExp(`^node ${nodes[1].address} ended the run at chunk \\d+`));
+    t.true(error!.chunk > 0);
+    const next = await runNodes(d, { steps: 300, nodes: [nodes[0].address], token });
+    t.is(next.steps, 300);
+  } finally {
+    stop(nodes);
+  }
+});
+
+test('a node that stops answering ends the run after the deadline with an error naming it', async (t) => {
+  const nodes = await Promise.all([startNode(), startNode()]);
+  try {
+    const d = description();
+    setTimeout(() => nodes[0].process.kill('SIGSTOP'), 1500);
+    const started = performance.now();
+    const error = await t.throwsAsync(runNodes(d, { steps: 2_000_000, nodes: nodes.map((n) => n.address), token, deadlineMs: 2000 }), { instanceOf: NodeError });
+    t.true(performance.now() - started < 15000);
+    t.is(error?.node, nodes[0].address);
+    t.regex(error!.message, new RegExp(`^node ${nodes[0].address} sent nothing for 2 s at chunk \\d+`));
+  } finally {
+    stop(nodes);
+  }
+});

@@ -1,0 +1,43 @@
+/**
+ * `spikegrid worker --listen HOST:PORT --token-file FILE [--tls-cert F --tls-key F]`: runs a worker
+ * node until it is stopped (SIGINT, SIGTERM). It binds only the address it is given (default
+ * 127.0.0.1:7070, loopback), and serves runs one after another.
+ */
+import { ModelError } from '../src/errors.ts';
+import { readSecret, readSecretFile } from '../src/cli/secrets.ts';
+import { startNode } from './grpcNode.ts';
+
+const USAGE = 'usage: spikegrid worker --listen HOST:PORT --token-file FILE [--tls-cert F --tls-key F]';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const options: Record<string, string> = {};
+    for (let i = 0; i < argv.length; i += 2) {
+      const [flag, value] = [argv[i], argv[i + 1]];
+      if (!['--listen', '--token-file', '--tls-cert', '--tls-key'].includes(flag) || value === undefined) {
+        throw new ModelError('INVALID_VALUE', `unexpected argument ${JSON.stringify(flag)}; ${USAGE}`);
+      }
+      options[flag] = value;
+    }
+    if (!options['--token-file']) throw new ModelError('INVALID_VALUE', `--token-file is missing; ${USAGE}`);
+    if (Boolean(options['--tls-cert']) !== Boolean(options['--tls-key'])) throw new ModelError('INVALID_VALUE', '--tls-cert and --tls-key go together');
+    const node = await startNode({
+      listen: options['--listen'] ?? '127.0.0.1:7070',
+      token: readSecret(options['--token-file'], '--token-file'),
+      tls: options['--tls-cert'] ? { cert: readSecretFile(options['--tls-cert'], '--tls-cert'), key: readSecretFile(options['--tls-key'], '--tls-key') } : undefined,
+    });
+    console.log(`spikegrid worker listening on ${node.address}`);
+    await new Promise<void>((resolve) => {
+      const stop = () => void node.close().then(resolve);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return 0;
+  } catch (error) {
+    if (error instanceof ModelError) {
+      console.error(`spikegrid worker: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
