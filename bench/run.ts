@@ -6,9 +6,11 @@
  *                                      Brunel again recording every spike (Brunel+rec)
  *   npm run bench -- --repeat 5 --only brunel --workers 1,2
  *   npm run bench -- --only pd14 --pd14-scale 0.25
+ *   npm run bench -- --only brunel/grpc           Brunel over 2 gRPC worker processes on loopback
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,6 +20,8 @@ interface Case {
   set: string[];
   /** Record every spike to Arrow files (the others run with --no-record). */
   record?: boolean;
+  /** Run over this many `spikegrid worker` processes on loopback (gRPC) instead of threads. */
+  nodes?: number;
 }
 
 const args = process.argv.slice(2);
@@ -30,6 +34,7 @@ const cases: Case[] = [
   { name: 'CUBA', model: 'examples/cuba.ts', set: ['n=4000'] },
   { name: 'Brunel', model: 'examples/brunel.ts', set: ['scale=1'] },
   { name: 'Brunel+rec', model: 'examples/brunel.ts', set: ['scale=1'], record: true },
+  { name: 'Brunel/gRPC', model: 'examples/brunel.ts', set: ['scale=1'], nodes: 2 },
   { name: 'PD14', model: 'examples/pd14.ts', set: [`scale=${option('--pd14-scale', '0.1')}`] },
 ];
 
@@ -55,24 +60,47 @@ const rows: string[][] = [];
 const speedups: string[] = [];
 const selected = cases.filter((c) => !only || c.name.toLowerCase().startsWith(only.toLowerCase()));
 for (const c of selected) {
+  const nodes = c.nodes ? await startNodes(c.nodes) : null;
+  const counts = nodes ? [nodes.addresses.length] : workerCounts;
   // Worker counts alternate within each repeat, so drift in the machine's speed hits them alike.
-  const runsByWorkers = new Map<number, Array<Record<string, any>>>(workerCounts.map((w) => [w, []]));
+  const runsByWorkers = new Map<number, Array<Record<string, any>>>(counts.map((w) => [w, []]));
   for (let i = 0; i < repeat; i++) {
-    for (const workers of workerCounts) {
+    for (const workers of counts) {
       const out = mkdtempSync(join(tmpdir(), 'spikegrid-bench-'));
-      const args = ['run', c.model, '--t', String(tMs), ...c.set.flatMap((s) => ['--set', s]), '--workers', String(workers), '--out', out, ...(c.record ? [] : ['--no-record']), '--no-progress'];
+      const placement = nodes ? ['--nodes', nodes.addresses.join(','), '--token-file', nodes.tokenFile] : ['--workers', String(workers)];
+      const args = ['run', c.model, '--t', String(tMs), ...c.set.flatMap((s) => ['--set', s]), ...placement, '--out', out, ...(c.record ? [] : ['--no-record']), '--no-progress'];
       const result = spawnSync(process.execPath, [join(root, 'bin', 'spikegrid.mjs'), ...args], { cwd: root, encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`${c.name} failed: ${result.stderr}`);
       runsByWorkers.get(workers)!.push(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));
     }
   }
+  nodes?.stop();
   for (const runs of runsByWorkers.values()) rows.push(row(c, runs));
+  if (nodes) {
+    const perChunk = median(runsByWorkers.get(counts[0])!.map((r) => r.bytes_per_chunk));
+    speedups.push(`${c.name}: ${(perChunk / 1024).toFixed(1)} KiB of spikes sent per chunk`);
+    continue;
+  }
   const base = runsByWorkers.get(workerCounts[0])!;
   for (const workers of workerCounts.slice(1)) {
     const runs = runsByWorkers.get(workers)!;
     const ratio = (key: string) => median(runs.map((r, i) => base[i][key] / r[key])).toFixed(2);
     speedups.push(`${c.name}: ${workers} workers vs ${workerCounts[0]}: sim ×${ratio('sim_s')}, wall ×${ratio('wall_s')} (median of paired repeats)`);
   }
+}
+
+/** Starts `count` worker nodes on loopback ports with a fresh token. */
+async function startNodes(count: number): Promise<{ addresses: string[]; tokenFile: string; stop: () => void }> {
+  const tokenFile = join(mkdtempSync(join(tmpdir(), 'spikegrid-bench-token-')), 'token');
+  writeFileSync(tokenFile, randomBytes(16).toString('hex'));
+  const children = Array.from({ length: count }, () => spawn(process.execPath, [join(root, 'bin', 'spikegrid.mjs'), 'worker', '--listen', '127.0.0.1:0', '--token-file', tokenFile]));
+  const addresses = await Promise.all(children.map((child) => new Promise<string>((resolve) => {
+    child.stdout.on('data', (d) => {
+      const match = /listening on (\S+)/.exec(String(d));
+      if (match) resolve(match[1]);
+    });
+  })));
+  return { addresses, tokenFile, stop: () => children.forEach((child) => child.kill()) };
 }
 
 function row(c: Case, runs: Array<Record<string, any>>): string[] {

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metadata, credentials } from '@grpc/grpc-js';
@@ -23,8 +23,8 @@ interface Node {
 }
 
 /** Starts `spikegrid worker` as its own process on a free loopback port. */
-function startNode(): Promise<Node> {
-  const child = spawn(process.execPath, [bin, 'worker', '--listen', '127.0.0.1:0', '--token-file', tokenFile]);
+function startNode(extra: string[] = []): Promise<Node> {
+  const child = spawn(process.execPath, [bin, 'worker', '--listen', '127.0.0.1:0', '--token-file', tokenFile, ...extra]);
   const log: string[] = [];
   child.stderr!.on('data', (d) => log.push(String(d)));
   return new Promise((resolve, reject) => {
@@ -49,7 +49,7 @@ function description(): NetworkDescription {
 }
 
 test('two and three nodes in separate processes give the spikes, traces and sha of threads and of one process', async (t) => {
-  const nodes = await Promise.all([0, 1, 2].map(startNode));
+  const nodes = await Promise.all([0, 1, 2].map(() => startNode()));
   try {
     const d = description();
     const steps = 1500;
@@ -135,5 +135,21 @@ test('a node that stops answering ends the run after the deadline with an error 
     t.regex(error!.message, new RegExp(`^node ${nodes[0].address} sent nothing for 2 s at chunk \\d+`));
   } finally {
     stop(nodes);
+  }
+});
+
+test('with certificates the streams use TLS, and a plain-text coordinator is turned away', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'spikegrid-tls-'));
+  const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  const node = await startNode(['--tls-cert', cert, '--tls-key', key]);
+  try {
+    const d = description();
+    const reference = runLocal(d, { steps: 300 });
+    const run = await runNodes(d, { steps: 300, nodes: [node.address], token, tlsCa: readFileSync(cert) });
+    t.is(run.spikes_sha256, reference.spikes_sha256);
+    await t.throwsAsync(runNodes(d, { steps: 300, nodes: [node.address], token, deadlineMs: 3000 }), { instanceOf: NodeError });
+  } finally {
+    stop([node]);
   }
 });

@@ -25,11 +25,17 @@ export interface RunManifest {
   /** Peak resident memory of the process [MiB]. */
   peak_rss_mib: number;
   populations: Record<string, { size: number; spikes: number; rate_hz: number }>;
-  /** Per worker thread: neurons and synapses it held, and its time computing and waiting at barriers. */
+  /** Per worker (thread or node): neurons and synapses it held, its time computing and waiting at barriers. */
   per_worker?: readonly PartitionSummary[];
+  /** Over gRPC nodes: spike bytes the coordinator sent per chunk, to all nodes together. */
+  bytes_per_chunk?: number;
 }
 
-export function runManifest(description: NetworkDescription, stats: RunStats & { per_worker?: readonly PartitionSummary[] }, wall_s: number): RunManifest {
+export function runManifest(
+  description: NetworkDescription,
+  stats: RunStats & { per_worker?: readonly PartitionSummary[]; bytes_per_chunk?: number },
+  wall_s: number,
+): RunManifest {
   const t_ms = stats.steps * description.dt;
   const modelS = t_ms / 1000;
   const populations: RunManifest['populations'] = {};
@@ -56,5 +62,6 @@ export function runManifest(description: NetworkDescription, stats: RunStats & {
     peak_rss_mib: process.resourceUsage().maxRSS / 1024,
     populations,
     ...(stats.per_worker ? { per_worker: stats.per_worker } : {}),
+    ...(stats.bytes_per_chunk !== undefined ? { bytes_per_chunk: stats.bytes_per_chunk } : {}),
   };
 }
