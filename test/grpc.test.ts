@@ -86,20 +86,30 @@ test('a node refuses a caller without the token, logs it, and keeps serving othe
   }
 });
 
-test('a coordinator of another protocol version is refused with a clear message', async (t) => {
+/** Opens a raw stream to a node, sends `start` and returns the details of the error it ends with. */
+function refusal(address: string, start: Record<string, unknown>): Promise<string> {
+  const client = new WorkerNodeClient(address, credentials.createInsecure());
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${token}`);
+  const call = (client as unknown as { Run(m: Metadata): import('@grpc/grpc-js').ClientDuplexStream<unknown, unknown> }).Run(metadata);
+  return new Promise<string>((resolve) => {
+    call.on('error', (e: { details: string }) => {
+      client.close();
+      resolve(e.details);
+    });
+    call.on('data', () => {});
+    call.write({ start: { partitions: 1, hosted: [0], plans_json: '[]', steps: 1, chunks_per_batch: 1, ...start } });
+  });
+}
+
+test('a coordinator of another protocol version, or a bad description, is refused with a clear message', async (t) => {
   const [node] = await Promise.all([startNode()]);
   try {
-    const client = new WorkerNodeClient(node.address, credentials.createInsecure());
-    const metadata = new Metadata();
-    metadata.set('authorization', `Bearer ${token}`);
-    const call = (client as unknown as { Run(m: Metadata): import('@grpc/grpc-js').ClientDuplexStream<unknown, unknown> }).Run(metadata);
-    const details = await new Promise<string>((resolve) => {
-      call.on('error', (e: { details: string }) => resolve(e.details));
-      call.on('data', () => {});
-      call.write({ start: { protocol: 999, description_json: '{}', partitions: 1, hosted: [0], plans_json: '[]', steps: 1, chunks_per_batch: 1 } });
-    });
-    t.is(details, 'protocol version 999 from the coordinator, this node speaks 1; use the same spikegrid version on both');
-    client.close();
+    t.is(await refusal(node.address, { protocol: 999, description_json: '{}' }),
+      'protocol version 999 from the coordinator, this node speaks 1; use the same spikegrid version on both');
+    t.is(await refusal(node.address, { protocol: 1, description_json: '{"populations":[{"name":"a","model":"LIF","size":-1}]}' }),
+      'LIF "a": size must be a positive integer, got -1');
+    t.regex(await refusal(node.address, { protocol: 1, description_json: '{not json' }), /JSON/);
   } finally {
     stop([node]);
   }

@@ -14,6 +14,7 @@ import { PartitionEngine } from '../src/engine/partitionEngine.ts';
 import { mergeSpikes } from '../src/engine/mergeSpikes.ts';
 import { emptyChunkSpikes, type ChunkSpikes } from '../src/engine/population.ts';
 import { normalizeDescription } from '../src/ir/normalize.ts';
+import { ModelError } from '../src/errors.ts';
 import { MonitorBatcher } from '../src/exchange/monitorBatcher.ts';
 import type { MonitorBatch } from '../src/exchange/messages.ts';
 import type { PartitionPlan } from '../src/engine/layout.ts';
@@ -88,7 +89,9 @@ function serveRun(call: Call, token: string, log: (line: string) => void): void 
         fail(status.INVALID_ARGUMENT, 'a message out of order: the stream must start with Start');
       }
     } catch (error) {
-      fail(status.INTERNAL, (error as Error).message);
+      // A description that does not check out, or garbage, is the caller's error, not ours.
+      const callerError = error instanceof ModelError || error instanceof SyntaxError;
+      fail(callerError ? status.INVALID_ARGUMENT : status.INTERNAL, (error as Error).message);
     }
   });
   // A coordinator that vanished: drop the run; the next call starts afresh.
