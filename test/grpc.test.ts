@@ -163,3 +163,18 @@ test('with certificates the streams use TLS, and a plain-text coordinator is tur
     stop([node]);
   }
 });
+
+test('a node serves one run at a time and turns a second coordinator away while busy', async (t) => {
+  const node = await startNode();
+  try {
+    const d = description();
+    const long = runNodes(d, { steps: 20000, nodes: [node.address], token });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const error = await t.throwsAsync(runNodes(d, { steps: 100, nodes: [node.address], token }), { instanceOf: NodeError });
+    t.is(error?.message, `node ${node.address} refused the run: this node is busy with another run (UNAVAILABLE)`);
+    t.is((await long).steps, 20000);
+    t.is((await runNodes(d, { steps: 100, nodes: [node.address], token })).steps, 100, 'free again');
+  } finally {
+    stop([node]);
+  }
+});

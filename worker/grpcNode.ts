@@ -41,7 +41,9 @@ type Call = ServerDuplexStream<CoordinatorMessage, NodeMessage>;
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const log = options.log ?? ((line: string) => console.error(line));
   const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
-  server.addService(workerNodeService, { Run: (call: Call) => serveRun(call, options.token, log) });
+  // One run at a time: a node's partitions use all of its cores.
+  const slot = { busy: false };
+  server.addService(workerNodeService, { Run: (call: Call) => serveRun(call, options.token, slot, log) });
   const credentials = options.tls ? ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }], false) : ServerCredentials.createInsecure();
   const port = await new Promise<number>((resolve, reject) => server.bindAsync(options.listen, credentials, (error, p) => (error ? reject(error) : resolve(p))));
   const host = options.listen.slice(0, options.listen.lastIndexOf(':'));
@@ -57,7 +59,7 @@ function authorised(call: Call, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 }
 
-function serveRun(call: Call, token: string, log: (line: string) => void): void {
+function serveRun(call: Call, token: string, slot: { busy: boolean }, log: (line: string) => void): void {
   const peer = call.getPeer();
   if (!authorised(call, token)) {
     log(`refused ${peer}: missing or wrong token`);
@@ -65,25 +67,31 @@ function serveRun(call: Call, token: string, log: (line: string) => void): void 
     return;
   }
   let run: NodeRun | null = null;
+  const finish = () => {
+    if (run) slot.busy = false;
+    run = null;
+  };
   const fail = (code: status, details: string) => {
     log(`run from ${peer} ended: ${details}`);
-    run = null;
+    finish();
     call.emit('error', { code, details });
   };
   call.on('data', (message: CoordinatorMessage) => {
     try {
       if (message.kind === 'start') {
         if (run) return fail(status.FAILED_PRECONDITION, 'a run was already started on this stream');
+        if (slot.busy) return fail(status.UNAVAILABLE, 'this node is busy with another run');
         if (message.start.protocol !== PROTOCOL_VERSION) {
           return fail(status.FAILED_PRECONDITION, `protocol version ${message.start.protocol} from the coordinator, this node speaks ${PROTOCOL_VERSION}; use the same spikegrid version on both`);
         }
         run = new NodeRun(message.start, (m) => call.write(m));
+        slot.busy = true;
         log(`run from ${peer}: partitions ${message.start.hosted.join(', ')} of ${message.start.partitions}, ${message.start.steps} steps`);
         run.start();
       } else if (message.kind === 'spikes' && run) {
         if (run.deliver(message.spikes.chunk, int32s(message.spikes.steps), uint32s(message.spikes.gids))) {
           call.end();
-          run = null;
+          finish();
         }
       } else {
         fail(status.INVALID_ARGUMENT, 'a message out of order: the stream must start with Start');
@@ -97,7 +105,7 @@ function serveRun(call: Call, token: string, log: (line: string) => void): void 
   // A coordinator that vanished: drop the run; the next call starts afresh.
   const drop = () => {
     if (run) log(`coordinator ${peer} went away; run dropped`);
-    run = null;
+    finish();
   };
   call.on('cancelled', drop);
   call.on('error', drop);
