@@ -5,6 +5,11 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// Output piped into `head` and the like: stop quietly when the reader goes away.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const argv = process.argv.slice(2);
 if (argv[0] === 'worker') {
   const { main } = await import('../worker/nodeMain.ts');
