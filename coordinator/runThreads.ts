@@ -12,7 +12,7 @@ import { populationOffsets } from '../src/engine/layout.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
 import type { Recorder } from '../src/monitor/recorder.ts';
 import { SpikeDigest } from '../src/monitor/spikeDigest.ts';
-import { controlBlock, PEER_ABORTED, SPIN_DEDICATED, SPIN_SHARED, ThreadBarrier } from '../src/exchange/barrier.ts';
+import { controlBlock, PEER_ABORTED, ThreadBarrier } from '../src/exchange/barrier.ts';
 import { spikeSlab } from '../src/exchange/spikeSlabs.ts';
 import type { MonitorBatch, PartitionSummary } from '../src/exchange/messages.ts';
 import type { ThreadRunOptions, ThreadRunStats } from '../src/run/runners.ts';
@@ -63,7 +63,6 @@ export async function runThreads(description: NetworkDescription, options: Threa
       port1.on('message', (batch: MonitorBatch) => merger.add(batch));
       const task: PartitionTask = {
         description, plans, worker, steps: options.steps, control, slabs, port: port2,
-        spin: workers <= availableParallelism() ? SPIN_DEDICATED : SPIN_SHARED,
         chunksPerBatch: Math.max(1, Math.ceil((options.batchSteps ?? 1000) / L)),
         injectFailure: options.injectFailure?.worker === worker ? options.injectFailure : undefined,
       };

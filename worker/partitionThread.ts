@@ -28,8 +28,6 @@ export interface PartitionTask {
   readonly control: SharedArrayBuffer;
   readonly slabs: readonly SharedArrayBuffer[];
   readonly port: MessagePort;
-  /** Barrier spins before sleeping (see ThreadBarrier). */
-  readonly spin: number;
   /** For tests of failure handling: throw, or end the thread, at the chunk that starts at `step`. */
   readonly injectFailure?: { step: number; kind: 'throw' | 'exit' };
 }
@@ -37,7 +35,7 @@ export interface PartitionTask {
 export async function runPartition(task: PartitionTask): Promise<PartitionSummary> {
   const { description, plans, worker, steps, port } = task;
   const workers = plans.length;
-  const barrier = new ThreadBarrier(task.control, workers, task.spin);
+  const barrier = new ThreadBarrier(task.control, workers);
   let first = 0;
   try {
     const buildStart = performance.now();

@@ -1,10 +1,7 @@
 /**
  * A barrier for worker threads over shared memory: the last to arrive bumps a generation counter
- * and wakes the others. Waiters spin (a barrier between busy threads usually opens within
- * microseconds), then sleep with `Atomics.wait`. With a core per worker, spinning long is cheap and
- * saves the wake-up latency of a sleep (measured on CUBA, whose chunks are one step: 0.65 → 0.52 s
- * per model second on two workers); with more workers than cores a spinner would steal the core
- * of the worker it waits for, so it spins briefly.
+ * and wakes the others. Waiters spin briefly (a barrier between busy threads usually opens within
+ * microseconds), then sleep with `Atomics.wait`.
  *
  * The same memory carries an abort flag: a worker that fails, or the coordinator when a thread
  * dies, sets it and wakes everyone, so nobody waits forever for a partner that will not come.
@@ -17,9 +14,7 @@ const ABORTED = 2;
 /** Per worker, from this slot on: the first step of the chunk it is working on. */
 const PROGRESS = 4;
 
-/** Loads of the generation counter before sleeping, with and without a core per worker. */
-export const SPIN_DEDICATED = 200_000;
-export const SPIN_SHARED = 4000;
+const SPIN = 4000;
 /** While sleeping, wake this often [ms] to check for an abort no one signalled. */
 const WAKE_MS = 200;
 
@@ -43,7 +38,6 @@ export class ThreadBarrier {
   constructor(
     buffer: SharedArrayBuffer,
     private readonly parties: number,
-    private readonly spin = SPIN_SHARED,
   ) {
     this.control = new Int32Array(buffer);
   }
@@ -58,7 +52,7 @@ export class ThreadBarrier {
       Atomics.notify(c, GENERATION);
       return;
     }
-    for (let i = 0; i < this.spin; i++) {
+    for (let i = 0; i < SPIN; i++) {
       if (Atomics.load(c, GENERATION) !== generation) return;
     }
     while (Atomics.load(c, GENERATION) === generation) {
