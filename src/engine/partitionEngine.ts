@@ -62,7 +62,7 @@ export class PartitionEngine {
     this.populations = description.populations.map((p, index) => {
       const { start, stop } = plan.slices[index];
       const vInit = new Float64Array(stop - start);
-      const sampler = new ValueSampler(p.v_init, description.seed, index, Purpose.init);
+      const sampler = new ValueSampler(p.v_init, description.seed, index, Purpose.init, p.size);
       for (let i = start; i < stop; i++) vInit[i - start] = sampler.value(i, 0, i);
       const kernel = device.kernels.get(p.model);
       if (!kernel) throw new InternalError(`device ${device.platform} has no kernel for ${p.model}`);

@@ -14,17 +14,29 @@ const MAX_REDRAWS = 1000;
 export class ValueSampler {
   /** The single value shared by every element, or NaN when values differ. */
   readonly homogeneous: number;
-  private keyElement = -1;
   private hi = 0;
   private lo = 0;
+  /**
+   * Stream keys per element, derived on first use: rules like FixedTotalNum visit targets in random
+   * order, and deriving a key costs as much as several draws.
+   */
+  private readonly keysHi: Uint32Array;
+  private readonly keysLo: Uint32Array;
+  private readonly keyed: Uint8Array;
 
   constructor(
     private readonly spec: ValueSpec,
     private readonly seed: number,
     private readonly owner: number,
     private readonly purpose: (typeof Purpose)['weight' | 'delay' | 'init'],
+    /** Elements are numbered 0 … elements − 1. */
+    elements: number,
   ) {
     this.homogeneous = typeof spec === 'number' ? spec : NaN;
+    const cached = typeof spec === 'number' || Array.isArray(spec) ? 0 : elements;
+    this.keysHi = new Uint32Array(cached);
+    this.keysLo = new Uint32Array(cached);
+    this.keyed = new Uint8Array(cached);
   }
 
   /**
@@ -35,12 +47,14 @@ export class ValueSampler {
     const spec = this.spec;
     if (typeof spec === 'number') return spec;
     if (Array.isArray(spec)) return spec[index];
-    if (element !== this.keyElement) {
+    if (this.keyed[element] === 0) {
       const key = streamKey(this.seed, this.purpose, this.owner, element);
-      this.hi = key.hi;
-      this.lo = key.lo;
-      this.keyElement = element;
+      this.keysHi[element] = key.hi;
+      this.keysLo[element] = key.lo;
+      this.keyed[element] = 1;
     }
+    this.hi = this.keysHi[element];
+    this.lo = this.keysLo[element];
     if ('Uniform' in spec) {
       const { low, high } = spec.Uniform;
       return low + (high - low) * uniform(this.hi, this.lo, k);

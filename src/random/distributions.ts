@@ -116,6 +116,7 @@ export function logFactorial(k: number): number {
 
 /** An integer in [0, n) from the `counter`-th number of a stream; bias below n / 2^32. */
 export function uniformIndex(hi: number, lo: number, counter: number, n: number): number {
-  return Math.floor(uniform(hi, lo, counter) * n);
+  // uniform(hi, lo, counter), written out: one call level less for V8 to inline.
+  return Math.floor((bits32(hi, lo, counter) + 0.5) * 2.3283064365386963e-10 * n);
 }
 

@@ -10,8 +10,8 @@ export function buildProjection(description: NetworkDescription, index: number, 
   const projection = description.projections[index];
   const nPre = sourceSize(description, projection);
   const nPost = description.populations.find((p) => p.name === projection.post)!.size;
-  const weights = new ValueSampler(projection.weight, description.seed, index, Purpose.weight);
-  const delays = new ValueSampler(projection.delay_step, description.seed, index, Purpose.delay);
+  const weights = new ValueSampler(projection.weight, description.seed, index, Purpose.weight, nPost);
+  const delays = new ValueSampler(projection.delay_step, description.seed, index, Purpose.delay, nPost);
   const nLocal = slice.stop - slice.start;
   const builder = new SynapseTableBuilder(nPre, nLocal, weights.homogeneous, delays.homogeneous, expectedCount(projection, nPre, nPost, nLocal));
   const context = { seed: description.seed, projection: index, nPre, nPost, samePopulation: projection.pre === projection.post, ...slice };
