@@ -6,18 +6,16 @@
  */
 import { Metadata, credentials, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { chunkSteps } from '../src/engine/timing.ts';
-import { populationOffsets } from '../src/engine/layout.ts';
 import { mergeSpikes } from '../src/engine/mergeSpikes.ts';
 import { emptyChunkSpikes } from '../src/engine/population.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
-import { SpikeDigest } from '../src/monitor/spikeDigest.ts';
 import type { PartitionSummary } from '../src/exchange/messages.ts';
 import {
   MAX_MESSAGE_BYTES, PROTOCOL_VERSION, WorkerNodeClient, bytes, fromWire, int32s, uint32s,
   type CoordinatorMessage, type NodeMessage,
 } from '../src/exchange/grpcContract.ts';
 import type { NodeRunOptions, NodeRunStats } from '../src/run/runners.ts';
-import { MonitorMerger } from './monitorMerger.ts';
+import { RunCollector } from './runCollector.ts';
 import { planPartitions } from './planPartitions.ts';
 
 export class NodeError extends Error {
@@ -37,14 +35,7 @@ export async function runNodes(description: NetworkDescription, options: NodeRun
   const plans = planPartitions(description, nodes.length);
   const L = chunkSteps(description);
   const chunks = Math.ceil(steps / L);
-  const recorders = options.recorders ?? [];
-  const digest = new SpikeDigest(populationOffsets(description));
-  for (const recorder of recorders) recorder.begin({ description, steps });
-  const merger = new MonitorMerger(description, nodes.length, (record) => {
-    digest.add(record.spikes);
-    for (const recorder of recorders) recorder.record(record);
-    options.onProgress?.(record.firstStep + record.steps, steps);
-  });
+  const collector = new RunCollector(description, nodes.length, steps, options.recorders, options.onProgress);
   const streams = nodes.map((address) => new NodeStream(address, options.token, options.tlsCa, deadline));
   let sentBytes = 0;
   try {
@@ -62,7 +53,7 @@ export async function runNodes(description: NetworkDescription, options: NodeRun
       const replies = await Promise.all(streams.map((s) => s.next('spikes', chunk)));
       const lists = replies.map((r) => {
         if (r.kind !== 'spikes' || r.spikes.chunk !== chunk) throw new Error('unreachable');
-        for (const batch of r.spikes.monitors) merger.add(fromWire(batch));
+        for (const batch of r.spikes.monitors) collector.merger.add(fromWire(batch));
         const ids = uint32s(r.spikes.gids);
         return { steps: int32s(r.spikes.steps), gids: ids, count: ids.length };
       });
@@ -74,21 +65,10 @@ export async function runNodes(description: NetworkDescription, options: NodeRun
       sentBytes += 8 * merged.count * streams.length;
     }
     const summaries = await Promise.all(streams.map((s) => s.next('summary', chunks)));
-    await merger.reached(steps);
-    for (const recorder of recorders) recorder.finish();
-    const perPartition: PartitionSummary[] = summaries.flatMap((s) => (s.kind === 'summary' ? s.summary.partitions : [])).map(({ partition, ...rest }) => ({ worker: partition, ...rest }));
-    const neuron_events = perPartition.reduce((n, s) => n + s.neuron_events, 0);
-    const generator_events = perPartition.reduce((n, s) => n + s.generator_events, 0);
-    return {
-      steps, workers: nodes.length,
-      build_s: Math.max(...perPartition.map((s) => s.build_s)),
-      sim_s: Math.max(...perPartition.map((s) => s.compute_s + s.wait_s)),
-      synapses: perPartition.reduce((n, s) => n + s.synapses, 0),
-      events: neuron_events + generator_events, neuron_events, generator_events,
-      spikes: digest.total, spikes_sha256: digest.hex(), population_spikes: digest.counts,
-      per_worker: perPartition,
-      bytes_per_chunk: chunks ? sentBytes / chunks : 0,
-    };
+    const perPartition: PartitionSummary[] = summaries
+      .flatMap((s) => (s.kind === 'summary' ? s.summary.partitions : []))
+      .map(({ partition, ...rest }) => ({ worker: partition, ...rest }));
+    return { ...(await collector.finish(perPartition)), bytes_per_chunk: chunks ? sentBytes / chunks : 0 };
   } finally {
     for (const stream of streams) stream.close();
   }

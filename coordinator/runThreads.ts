@@ -8,16 +8,13 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { chunkSteps } from '../src/engine/timing.ts';
-import { populationOffsets } from '../src/engine/layout.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
-import type { Recorder } from '../src/monitor/recorder.ts';
-import { SpikeDigest } from '../src/monitor/spikeDigest.ts';
 import { controlBlock, PEER_ABORTED, ThreadBarrier } from '../src/exchange/barrier.ts';
 import { spikeSlab } from '../src/exchange/spikeSlabs.ts';
 import type { MonitorBatch, PartitionSummary } from '../src/exchange/messages.ts';
 import type { ThreadRunOptions, ThreadRunStats } from '../src/run/runners.ts';
 import type { PartitionTask } from '../worker/partitionThread.ts';
-import { MonitorMerger } from './monitorMerger.ts';
+import { RunCollector } from './runCollector.ts';
 import { planPartitions } from './planPartitions.ts';
 
 export class WorkerError extends Error {
@@ -33,7 +30,7 @@ export class WorkerError extends Error {
 
 const entry = new URL('../worker/threadEntry.mjs', import.meta.url);
 
-export function defaultWorkers(): number {
+function defaultWorkers(): number {
   return availableParallelism();
 }
 
@@ -41,26 +38,18 @@ export async function runThreads(description: NetworkDescription, options: Threa
   const workers = options.workers ?? defaultWorkers();
   const plans = planPartitions(description, workers);
   const L = chunkSteps(description);
-  const recorders = options.recorders ?? [];
-  const digest = new SpikeDigest(populationOffsets(description));
-  for (const recorder of recorders) recorder.begin({ description, steps: options.steps });
-  const merger = new MonitorMerger(description, workers, (record) => {
-    digest.add(record.spikes);
-    for (const recorder of recorders) recorder.record(record);
-    options.onProgress?.(record.firstStep + record.steps, options.steps);
-  });
+  const collector = new RunCollector(description, workers, options.steps, options.recorders, options.onProgress);
 
   const control = controlBlock(workers);
   const barrier = new ThreadBarrier(control, workers);
   const slabs = plans.map((plan) => spikeSlab(Math.max(1, plan.slices.reduce((n, s) => n + s.stop - s.start, 0) * L)));
   const pool = new Piscina({ filename: entry.href, minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
-  options.onProgress?.(0, options.steps);
   const ports: MessagePort[] = [];
   try {
     const tasks = plans.map((_, worker) => {
       const { port1, port2 } = new MessageChannel();
       ports.push(port1);
-      port1.on('message', (batch: MonitorBatch) => merger.add(batch));
+      port1.on('message', (batch: MonitorBatch) => collector.merger.add(batch));
       const task: PartitionTask = {
         description, plans, worker, steps: options.steps, control, slabs, port: port2,
         chunksPerBatch: Math.max(1, Math.ceil((options.batchSteps ?? 1000) / L)),
@@ -82,26 +71,7 @@ export async function runThreads(description: NetworkDescription, options: Threa
       const message = reason.message.startsWith(`worker ${worker} failed`) ? reason.message : `worker ${worker} stopped at step ${step}: ${reason.message}`;
       throw new WorkerError(worker, step, message);
     }
-    await merger.reached(options.steps);
-    const summaries = settled.map((s) => (s as PromiseFulfilledResult<PartitionSummary>).value);
-    for (const recorder of recorders) recorder.finish();
-    const build_s = Math.max(...summaries.map((s) => s.build_s));
-    const neuron_events = summaries.reduce((n, s) => n + s.neuron_events, 0);
-    const generator_events = summaries.reduce((n, s) => n + s.generator_events, 0);
-    return {
-      steps: options.steps,
-      workers,
-      build_s,
-      sim_s: Math.max(...summaries.map((s) => s.compute_s + s.wait_s)),
-      synapses: summaries.reduce((n, s) => n + s.synapses, 0),
-      events: neuron_events + generator_events,
-      neuron_events,
-      generator_events,
-      spikes: digest.total,
-      spikes_sha256: digest.hex(),
-      population_spikes: digest.counts,
-      per_worker: summaries,
-    };
+    return await collector.finish(settled.map((s) => (s as PromiseFulfilledResult<PartitionSummary>).value));
   } finally {
     for (const port of ports) port.close();
     await pool.destroy();

@@ -14,7 +14,7 @@ import { mergeSpikes } from '../src/engine/mergeSpikes.ts';
 import { emptyChunkSpikes } from '../src/engine/population.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
 import { PeerAborted, ThreadBarrier } from '../src/exchange/barrier.ts';
-import { readSlab, slabView, writeSlab } from '../src/exchange/spikeSlabs.ts';
+import { slabView, writeSlab } from '../src/exchange/spikeSlabs.ts';
 import type { PartitionSummary } from '../src/exchange/messages.ts';
 import { MonitorBatcher } from '../src/exchange/monitorBatcher.ts';
 
@@ -44,6 +44,8 @@ export async function runPartition(task: PartitionTask): Promise<PartitionSummar
     const L = engine.chunkSteps;
     const mine = [0, 1].map((parity) => slabView(task.slabs[worker], parity));
     const all = [0, 1].map((parity) => task.slabs.map((slab) => slabView(slab, parity)));
+    // Every worker's spikes of a chunk, as lists over the slabs; only their counts change per chunk.
+    const incoming = all.map((views) => views.map((view) => ({ steps: view.steps, gids: view.gids, count: 0 })));
     const merged = emptyChunkSpikes(Math.max(1, description.populations.reduce((n, p) => n + p.size, 0) * L));
     const batch = new MonitorBatcher(engine, task.chunksPerBatch, worker, (message) => {
       const buffers = [message.spikeSteps.buffer, message.spikeGids.buffer, ...message.traces.map((t) => t.values.buffer)] as ArrayBuffer[];
@@ -66,7 +68,9 @@ export async function runPartition(task: PartitionTask): Promise<PartitionSummar
       const t1 = performance.now();
       barrier.arrive();
       const t2 = performance.now();
-      mergeSpikes(all[chunk & 1].map(readSlab), merged);
+      const lists = incoming[chunk & 1];
+      all[chunk & 1].forEach((view, w) => (lists[w].count = view.header[0]));
+      mergeSpikes(lists, merged);
       engine.deliver(merged);
       compute += t1 - t0 + (performance.now() - t2);
       wait += t2 - t1;

@@ -1,11 +1,15 @@
 import type { ChunkSpikes } from './population.ts';
 
+let heads = new Int32Array(16);
+
 /**
  * Merges spike lists that are each in canonical order (step, then gid) and hold disjoint gids into
  * one list in canonical order — the order in which every partition delivers them.
  */
 export function mergeSpikes(lists: readonly ChunkSpikes[], out: ChunkSpikes): void {
-  const heads = new Int32Array(lists.length);
+  // Reused between calls: this runs once per chunk.
+  if (heads.length < lists.length) heads = new Int32Array(lists.length);
+  heads.fill(0, 0, lists.length);
   let n = 0;
   for (;;) {
     let best = -1;

@@ -34,8 +34,3 @@ export function writeSlab(slab: SlabView, spikes: ChunkSpikes): void {
   slab.gids.set(spikes.gids.subarray(0, spikes.count));
   slab.header[0] = spikes.count;
 }
-
-/** The spikes in a slab, as written before the last barrier. */
-export function readSlab(slab: SlabView): ChunkSpikes {
-  return { steps: slab.steps, gids: slab.gids, count: slab.header[0] };
-}

@@ -22,7 +22,6 @@ export const Purpose = {
   init: 5,
   bernoulli: 6,
 } as const;
-export type PurposeName = keyof typeof Purpose;
 
 /** MurmurHash3 fmix32: a bijection on 32-bit words with full avalanche. */
 export function fmix32(h: number): number {

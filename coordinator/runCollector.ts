@@ -1,0 +1,59 @@
+/**
+ * What a coordinator does with a distributed run's results, whatever the transport: hands merged
+ * monitor chunks to the recorders and the spike digest as they complete, reports progress, and at
+ * the end sums the partitions' summaries into the run's statistics.
+ */
+import { populationOffsets } from '../src/engine/layout.ts';
+import type { NetworkDescription } from '../src/ir/description.ts';
+import type { PartitionSummary } from '../src/exchange/messages.ts';
+import type { Recorder } from '../src/monitor/recorder.ts';
+import { SpikeDigest } from '../src/monitor/spikeDigest.ts';
+import type { ThreadRunStats } from '../src/run/runners.ts';
+import { MonitorMerger } from './monitorMerger.ts';
+
+export class RunCollector {
+  readonly merger: MonitorMerger;
+  private readonly digest: SpikeDigest;
+  private readonly recorders: readonly Recorder[];
+
+  constructor(
+    description: NetworkDescription,
+    partitions: number,
+    private readonly steps: number,
+    recorders: readonly Recorder[] = [],
+    onProgress?: (stepsDone: number, stepsTotal: number) => void,
+  ) {
+    this.recorders = recorders;
+    this.digest = new SpikeDigest(populationOffsets(description));
+    for (const recorder of recorders) recorder.begin({ description, steps });
+    this.merger = new MonitorMerger(description, partitions, (record) => {
+      this.digest.add(record.spikes);
+      for (const recorder of recorders) recorder.record(record);
+      onProgress?.(record.firstStep + record.steps, steps);
+    });
+    onProgress?.(0, steps);
+  }
+
+  /** Waits for the last monitor data, closes the recorders and sums the partitions' summaries. */
+  async finish(summaries: readonly PartitionSummary[]): Promise<ThreadRunStats> {
+    await this.merger.reached(this.steps);
+    for (const recorder of this.recorders) recorder.finish();
+    const neuron_events = summaries.reduce((n, s) => n + s.neuron_events, 0);
+    const generator_events = summaries.reduce((n, s) => n + s.generator_events, 0);
+    return {
+      steps: this.steps,
+      workers: summaries.length,
+      build_s: Math.max(...summaries.map((s) => s.build_s)),
+      // Workers start together after building; the run lasts as long as the slowest.
+      sim_s: Math.max(...summaries.map((s) => s.compute_s + s.wait_s)),
+      synapses: summaries.reduce((n, s) => n + s.synapses, 0),
+      events: neuron_events + generator_events,
+      neuron_events,
+      generator_events,
+      spikes: this.digest.total,
+      spikes_sha256: this.digest.hex(),
+      population_spikes: this.digest.counts,
+      per_worker: summaries,
+    };
+  }
+}
