@@ -6,7 +6,8 @@
  *                                      Brunel again recording every spike (Brunel+rec)
  *   npm run bench -- --repeat 5 --only brunel --workers 1,2
  *   npm run bench -- --only pd14 --pd14-scale 0.25
- *   npm run bench -- --only brunel/grpc           Brunel over 2 gRPC worker processes on loopback
+ *   npm run bench -- --only brunel/grpc           Brunel over gRPC on loopback: 2 worker processes of
+ *                                                1 thread each, and 1 worker process with 2 threads
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +23,8 @@ interface Case {
   record?: boolean;
   /** Run over this many `spikegrid worker` processes on loopback (gRPC) instead of threads. */
   nodes?: number;
+  /** Partition threads per node (`spikegrid worker --threads`); default 1. */
+  threadsPerNode?: number;
 }
 
 const args = process.argv.slice(2);
@@ -35,6 +38,7 @@ const cases: Case[] = [
   { name: 'Brunel', model: 'examples/brunel.ts', set: ['scale=1'] },
   { name: 'Brunel+rec', model: 'examples/brunel.ts', set: ['scale=1'], record: true },
   { name: 'Brunel/gRPC', model: 'examples/brunel.ts', set: ['scale=1'], nodes: 2 },
+  { name: 'Brunel/gRPC-1x2', model: 'examples/brunel.ts', set: ['scale=1'], nodes: 1, threadsPerNode: 2 },
   { name: 'PD14', model: 'examples/pd14.ts', set: [`scale=${option('--pd14-scale', '0.1')}`] },
 ];
 
@@ -60,8 +64,8 @@ const rows: string[][] = [];
 const speedups: string[] = [];
 const selected = cases.filter((c) => !only || c.name.toLowerCase().startsWith(only.toLowerCase()));
 for (const c of selected) {
-  const nodes = c.nodes ? await startNodes(c.nodes) : null;
-  const counts = nodes ? [nodes.addresses.length] : workerCounts;
+  const nodes = c.nodes ? await startNodes(c.nodes, c.threadsPerNode ?? 1) : null;
+  const counts = nodes ? [c.nodes! * (c.threadsPerNode ?? 1)] : workerCounts;
   // Worker counts alternate within each repeat, so drift in the machine's speed hits them alike.
   const runsByWorkers = new Map<number, Array<Record<string, any>>>(counts.map((w) => [w, []]));
   for (let i = 0; i < repeat; i++) {
@@ -90,10 +94,10 @@ for (const c of selected) {
 }
 
 /** Starts `count` worker nodes on loopback ports with a fresh token. */
-async function startNodes(count: number): Promise<{ addresses: string[]; tokenFile: string; stop: () => void }> {
+async function startNodes(count: number, threads: number): Promise<{ addresses: string[]; tokenFile: string; stop: () => void }> {
   const tokenFile = join(mkdtempSync(join(tmpdir(), 'spikegrid-bench-token-')), 'token');
   writeFileSync(tokenFile, randomBytes(16).toString('hex'));
-  const children = Array.from({ length: count }, () => spawn(process.execPath, [join(root, 'bin', 'spikegrid.mjs'), 'worker', '--listen', '127.0.0.1:0', '--token-file', tokenFile]));
+  const children = Array.from({ length: count }, () => spawn(process.execPath, [join(root, 'bin', 'spikegrid.mjs'), 'worker', '--listen', '127.0.0.1:0', '--threads', String(threads), '--token-file', tokenFile]));
   const addresses = await Promise.all(children.map((child) => new Promise<string>((resolve) => {
     child.stdout.on('data', (d) => {
       const match = /listening on (\S+)/.exec(String(d));

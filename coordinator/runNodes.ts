@@ -32,20 +32,34 @@ export class NodeError extends Error {
 export async function runNodes(description: NetworkDescription, options: NodeRunOptions): Promise<NodeRunStats> {
   const { nodes, steps } = options;
   const deadline = options.deadlineMs ?? 30000;
-  const plans = planPartitions(description, nodes.length);
   const L = chunkSteps(description);
   const chunks = Math.ceil(steps / L);
-  const collector = new RunCollector(description, nodes.length, steps, options.recorders, options.onProgress);
   const streams = nodes.map((address) => new NodeStream(address, options.token, options.tlsCa, deadline));
   let sentBytes = 0;
   try {
-    streams.forEach((stream, p) => stream.write({
-      kind: 'start',
-      start: {
-        protocol: PROTOCOL_VERSION, description_json: JSON.stringify(description), partitions: nodes.length, hosted: [p],
-        plans_json: JSON.stringify([plans[p]]), steps, chunks_per_batch: Math.max(1, Math.ceil((options.batchSteps ?? 1000) / L)),
-      },
+    // Each node says how many partitions it hosts (its threads); the plan covers them all.
+    for (const stream of streams) stream.write({ kind: 'hello', hello: { protocol: PROTOCOL_VERSION } });
+    const threads = await Promise.all(streams.map(async (s) => {
+      const reply = await s.next('welcome', -1);
+      const { protocol, threads } = reply.kind === 'welcome' ? reply.welcome : { protocol: 0, threads: 0 };
+      if (protocol !== PROTOCOL_VERSION) throw new NodeError(s.address, -1, `node ${s.address} speaks protocol version ${protocol}, this coordinator ${PROTOCOL_VERSION}; use the same spikegrid version on both`);
+      if (!(threads >= 1)) throw new NodeError(s.address, -1, `node ${s.address} offers no threads`);
+      return threads;
     }));
+    const partitions = threads.reduce((n, t) => n + t, 0);
+    const plans = planPartitions(description, partitions);
+    const collector = new RunCollector(description, partitions, steps, options.recorders, options.onProgress);
+    streams.forEach((stream, node) => {
+      const first = threads.slice(0, node).reduce((n, t) => n + t, 0);
+      const hosted = plans.slice(first, first + threads[node]);
+      stream.write({
+        kind: 'start',
+        start: {
+          protocol: PROTOCOL_VERSION, description_json: JSON.stringify(description), partitions, hosted: hosted.map((p) => p.index),
+          plans_json: JSON.stringify(hosted), steps, chunks_per_batch: Math.max(1, Math.ceil((options.batchSteps ?? 1000) / L)),
+        },
+      });
+    });
     await Promise.all(streams.map((s) => s.next('ready', -1)));
     let merged = emptyChunkSpikes(1024);
     for (let chunk = 0; chunk < chunks; chunk++) {
@@ -65,6 +79,7 @@ export async function runNodes(description: NetworkDescription, options: NodeRun
       sentBytes += 8 * merged.count * streams.length;
     }
     const summaries = await Promise.all(streams.map((s) => s.next('summary', chunks)));
+    for (const s of summaries) if (s.kind === 'summary') s.summary.monitors.forEach((batch) => collector.merger.add(fromWire(batch)));
     const perPartition: PartitionSummary[] = summaries
       .flatMap((s) => (s.kind === 'summary' ? s.summary.partitions : []))
       .map(({ partition, ...rest }) => ({ worker: partition, ...rest }));
@@ -79,7 +94,7 @@ class NodeStream {
   private readonly call: ClientDuplexStream<CoordinatorMessage, NodeMessage>;
   private readonly client: InstanceType<typeof WorkerNodeClient>;
   private readonly queue: NodeMessage[] = [];
-  private waiter: { resolve: (m: NodeMessage) => void; reject: (e: Error) => void } | null = null;
+  private waiter: { resolve: (m: NodeMessage) => void; reject: (e: Error) => void; alive: () => void } | null = null;
   private failure: Error | null = null;
   private chunk = -1;
 
@@ -113,13 +128,19 @@ class NodeStream {
     if (queued) return Promise.resolve(this.expect(queued, kind));
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        reject(new NodeError(this.address, chunk, `node ${this.address} sent nothing for ${this.deadline / 1000} s at chunk ${chunk}`));
-      }, this.deadline);
+      let timer: NodeJS.Timeout;
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          this.waiter = null;
+          reject(new NodeError(this.address, chunk, `node ${this.address} sent nothing for ${this.deadline / 1000} s ${chunk < 0 ? 'before the first chunk' : `at chunk ${chunk}`}`));
+        }, this.deadline);
+      };
+      arm();
       this.waiter = {
         resolve: (m) => (clearTimeout(timer), resolve(this.expect(m, kind))),
         reject: (e) => (clearTimeout(timer), reject(e)),
+        alive: arm,
       };
     });
   }
@@ -130,6 +151,8 @@ class NodeStream {
   }
 
   private push(message: NodeMessage): void {
+    // A node that is still building is alive: its silence deadline starts again.
+    if (message.kind === 'building') return this.waiter?.alive();
     const waiter = this.waiter;
     this.waiter = null;
     if (waiter) waiter.resolve(message);

@@ -11,9 +11,9 @@ import { chunkSteps } from '../src/engine/timing.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
 import { controlBlock, PEER_ABORTED, ThreadBarrier } from '../src/exchange/barrier.ts';
 import { spikeSlab } from '../src/exchange/spikeSlabs.ts';
-import type { MonitorBatch, PartitionSummary } from '../src/exchange/messages.ts';
+import type { PartitionSummary, ThreadMessage } from '../src/exchange/messages.ts';
 import type { ThreadRunOptions, ThreadRunStats } from '../src/run/runners.ts';
-import type { PartitionTask } from '../worker/partitionThread.ts';
+import type { PeerPartitionTask } from '../worker/partitionThread.ts';
 import { RunCollector } from './runCollector.ts';
 import { planPartitions } from './planPartitions.ts';
 
@@ -49,8 +49,8 @@ export async function runThreads(description: NetworkDescription, options: Threa
     const tasks = plans.map((_, worker) => {
       const { port1, port2 } = new MessageChannel();
       ports.push(port1);
-      port1.on('message', (batch: MonitorBatch) => collector.merger.add(batch));
-      const task: PartitionTask = {
+      port1.on('message', (message: ThreadMessage) => message.kind === 'batch' && collector.merger.add(message.batch));
+      const task: PeerPartitionTask = {
         description, plans, worker, steps: options.steps, control, slabs, port: port2,
         chunksPerBatch: Math.max(1, Math.ceil((options.batchSteps ?? 1000) / L)),
         injectFailure: options.injectFailure?.worker === worker ? options.injectFailure : undefined,

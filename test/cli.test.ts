@@ -80,6 +80,8 @@ test('bad command lines fail with a message that says what to change, exit code 
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--dt', '0'], /Network: dt must be > 0, got 0/],
     [['launch'], /unknown command "launch"/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--workers', '0'], /--workers must be a whole number ≥ 1, got 0/],
+    [['worker', '--listen', '127.0.0.1:0', '--threads', 'two', '--token-file', 'x'], /--threads must be a whole number ≥ 1, got "two"/],
+    [['worker', '--listen', '127.0.0.1:0', '--threads', '2'], /--token-file is missing/],
   ];
   for (const [args, message] of cases) {
     const result = spikegrid(...args);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Metadata, credentials } from '@grpc/grpc-js';
 import { normalizeDescription, nn, MemoryRecorder, type NetworkDescription, type SpikeMatrix, type TraceMatrix } from '../index.ts';
 import { runNodes, NodeError } from '../coordinator/runNodes.ts';
+import { startNode as startNodeInProcess } from '../worker/grpcNode.ts';
 import { runThreads } from '../coordinator/runThreads.ts';
 import { runLocal } from '../src/run/runLocal.ts';
 import { WorkerNodeClient } from '../src/exchange/grpcContract.ts';
@@ -24,7 +25,7 @@ interface Node {
 
 /** Starts `spikegrid worker` as its own process on a free loopback port. */
 function startNode(extra: string[] = []): Promise<Node> {
-  const child = spawn(process.execPath, [bin, 'worker', '--listen', '127.0.0.1:0', '--token-file', tokenFile, ...extra]);
+  const child = spawn(process.execPath, [bin, 'worker', '--listen', '127.0.0.1:0', '--token-file', tokenFile, ...(extra.includes('--threads') ? extra : ['--threads', '1', ...extra])]);
   const log: string[] = [];
   child.stderr!.on('data', (d) => log.push(String(d)));
   return new Promise((resolve, reject) => {
@@ -72,6 +73,47 @@ test('two and three nodes in separate processes give the spikes, traces and sha 
   }
 });
 
+test('nodes host several partitions on threads and give the same spikes, traces and sha', async (t) => {
+  const nodes = await Promise.all([startNode(['--threads', '2']), startNode(['--threads', '1'])]);
+  try {
+    const d = description();
+    const steps = 1500;
+    const local = new MemoryRecorder();
+    const reference = runLocal(d, { steps, recorders: [local] });
+    for (const [label, addresses, partitions] of [['2 + 1 threads', nodes, 3], ['2 threads', [nodes[0]], 2]] as const) {
+      const recorder = new MemoryRecorder();
+      const run = await runNodes(d, { steps, nodes: addresses.map((n) => n.address), token, recorders: [recorder], batchSteps: 37 });
+      t.is(run.spikes_sha256, reference.spikes_sha256, label);
+      t.is(run.workers, partitions, label);
+      t.deepEqual(run.per_worker.map((w) => w.worker), Array.from({ length: partitions }, (_, i) => i), label);
+      t.is(run.synapses, reference.synapses, label);
+      t.deepEqual((recorder.data['E.spike'] as SpikeMatrix).steps, (local.data['E.spike'] as SpikeMatrix).steps, label);
+      t.deepEqual((recorder.data['E.spike'] as SpikeMatrix).neurons, (local.data['E.spike'] as SpikeMatrix).neurons, label);
+      t.deepEqual((recorder.data['I.v'] as TraceMatrix).data, (local.data['I.v'] as TraceMatrix).data, label);
+    }
+    t.regex(nodes[0].log.join(''), /partitions 0, 1 of 3/);
+  } finally {
+    stop(nodes);
+  }
+});
+
+for (const [where, partition] of [['on a thread of its own', 1], ["on the node's main thread", 0]] as const) {
+  test(`a partition that fails ${where} ends the run with an error naming the node, partition and step; the node serves the next run`, async (t) => {
+    const node = await startNodeInProcess({ listen: '127.0.0.1:0', token, threads: 2, log: () => {}, injectFailure: { partition, step: 450, kind: 'throw' } });
+    const healthy = await startNodeInProcess({ listen: '127.0.0.1:0', token, threads: 1, log: () => {} });
+    try {
+      const d = description();
+      const error = await t.throwsAsync(runNodes(d, { steps: 1500, nodes: [node.address, healthy.address], token }), { instanceOf: NodeError });
+      t.is(error?.message, `node ${node.address} ended the run at chunk 30: worker ${partition} failed at step 450: injected failure at step 450 (INTERNAL)`);
+      // The failure is injected only at step 450: a shorter run goes through on the same node.
+      const next = await runNodes(d, { steps: 300, nodes: [node.address, healthy.address], token });
+      t.is(next.spikes_sha256, runLocal(d, { steps: 300 }).spikes_sha256);
+    } finally {
+      await Promise.all([node.close(), healthy.close()]);
+    }
+  });
+}
+
 test('a node refuses a caller without the token, logs it, and keeps serving others', async (t) => {
   const [node] = await Promise.all([startNode()]);
   try {
@@ -106,23 +148,41 @@ test('a coordinator of another protocol version, or a bad description, is refuse
   const [node] = await Promise.all([startNode()]);
   try {
     t.is(await refusal(node.address, { protocol: 999, description_json: '{}' }),
-      'protocol version 999 from the coordinator, this node speaks 1; use the same spikegrid version on both');
-    t.is(await refusal(node.address, { protocol: 1, description_json: '{"populations":[{"name":"a","model":"LIF","size":-1}]}' }),
+      'protocol version 999 from the coordinator, this node speaks 2; use the same spikegrid version on both');
+    t.is(await refusal(node.address, { protocol: 2, description_json: '{"populations":[{"name":"a","model":"LIF","size":-1}]}' }),
       'LIF "a": size must be a positive integer, got -1');
-    t.regex(await refusal(node.address, { protocol: 1, description_json: '{not json' }), /JSON/);
+    t.regex(await refusal(node.address, { protocol: 2, description_json: '{not json' }), /JSON/);
+    const valid = JSON.stringify(description());
+    const plan = (index: number) => ({ index, slices: description().populations.map((p) => ({ start: 0, stop: p.size })) });
+    t.is(await refusal(node.address, { protocol: 2, description_json: valid, partitions: 2, hosted: [0, 1], plans_json: JSON.stringify([plan(0), plan(1)]) }),
+      'Start.plans_json: asks this node to host 2 partitions; it hosts at most 1 (--threads)');
+    t.is(await refusal(node.address, { protocol: 2, description_json: valid, plans_json: JSON.stringify([{ index: 0, slices: [{ start: 0, stop: 1e9 }, { start: 0, stop: 1 }] }]) }),
+      'Start.plans_json: plan 0 slices population E (size 1000) as {"start":0,"stop":1000000000}');
   } finally {
     stop([node]);
   }
 });
 
+/** Calls `act` once the run has passed `steps` steps, and remembers when. */
+function afterSteps(steps: number, act: () => void) {
+  let at = Infinity;
+  return {
+    onProgress: (done: number) => {
+      if (done < steps || at < Infinity) return;
+      at = performance.now();
+      act();
+    },
+    time: () => at,
+  };
+}
+
 test('a node killed mid-run ends the run within seconds with an error naming it, and the survivor takes the next run', async (t) => {
   const nodes = await Promise.all([startNode(), startNode()]);
   try {
     const d = description();
-    setTimeout(() => nodes[1].process.kill('SIGKILL'), 1500);
-    const started = performance.now();
-    const error = await t.throwsAsync(runNodes(d, { steps: 2_000_000, nodes: nodes.map((n) => n.address), token, deadlineMs: 5000 }), { instanceOf: NodeError });
-    t.true(performance.now() - started < 15000, 'bounded');
+    const killAt = afterSteps(3000, () => nodes[1].process.kill('SIGKILL'));
+    const error = await t.throwsAsync(runNodes(d, { steps: 2_000_000, nodes: nodes.map((n) => n.address), token, deadlineMs: 5000, onProgress: killAt.onProgress }), { instanceOf: NodeError });
+    t.true(performance.now() - killAt.time() < 15000, 'bounded');
     t.is(error?.node, nodes[1].address);
     t.regex(error!.message, new RegExp(`^node ${nodes[1].address} ended the run at chunk \\d+`));
     t.true(error!.chunk > 0);
@@ -137,10 +197,9 @@ test('a node that stops answering ends the run after the deadline with an error 
   const nodes = await Promise.all([startNode(), startNode()]);
   try {
     const d = description();
-    setTimeout(() => nodes[0].process.kill('SIGSTOP'), 1500);
-    const started = performance.now();
-    const error = await t.throwsAsync(runNodes(d, { steps: 2_000_000, nodes: nodes.map((n) => n.address), token, deadlineMs: 2000 }), { instanceOf: NodeError });
-    t.true(performance.now() - started < 15000);
+    const stopAt = afterSteps(3000, () => nodes[0].process.kill('SIGSTOP'));
+    const error = await t.throwsAsync(runNodes(d, { steps: 2_000_000, nodes: nodes.map((n) => n.address), token, deadlineMs: 2000, onProgress: stopAt.onProgress }), { instanceOf: NodeError });
+    t.true(performance.now() - stopAt.time() < 15000);
     t.is(error?.node, nodes[0].address);
     t.regex(error!.message, new RegExp(`^node ${nodes[0].address} sent nothing for 2 s at chunk \\d+`));
   } finally {

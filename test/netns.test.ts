@@ -49,7 +49,7 @@ test('nodes in separate network namespaces, on their own addresses, run the netw
   createHosts();
   try {
     const addresses = await Promise.all(hosts.map((h) => new Promise<string>((resolve, reject) => {
-      const child = spawn('ip', ['netns', 'exec', h.namespace, process.execPath, bin, 'worker', '--listen', `${h.subnet}.2:7070`, '--token-file', tokenFile]);
+      const child = spawn('ip', ['netns', 'exec', h.namespace, process.execPath, bin, 'worker', '--listen', `${h.subnet}.2:7070`, '--threads', '1', '--token-file', tokenFile]);
       children.push(child);
       child.stdout!.on('data', (d) => {
         const match = /listening on (\S+)/.exec(String(d));

@@ -1,32 +1,38 @@
 /**
- * `spikegrid worker --listen HOST:PORT --token-file FILE [--tls-cert F --tls-key F]`: runs a worker
- * node until it is stopped (SIGINT, SIGTERM). It binds only the address it is given (default
- * 127.0.0.1:7070, loopback), and serves runs one after another.
+ * `spikegrid worker --listen HOST:PORT [--threads N] --token-file FILE [--tls-cert F --tls-key F]`:
+ * runs a worker node until it is stopped (SIGINT, SIGTERM). It binds only the address it is given
+ * (default 127.0.0.1:7070, loopback), serves runs one after another, and hosts up to N partitions
+ * of each on N threads (default: one per available core).
  */
 import { ModelError } from '../src/errors.ts';
 import { readSecret, readSecretFile } from '../src/cli/secrets.ts';
 import { startNode } from './grpcNode.ts';
 
-const USAGE = 'usage: spikegrid worker --listen HOST:PORT --token-file FILE [--tls-cert F --tls-key F]';
+const USAGE = 'usage: spikegrid worker --listen HOST:PORT [--threads N] --token-file FILE [--tls-cert F --tls-key F]';
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     const options: Record<string, string> = {};
     for (let i = 0; i < argv.length; i += 2) {
       const [flag, value] = [argv[i], argv[i + 1]];
-      if (!['--listen', '--token-file', '--tls-cert', '--tls-key'].includes(flag) || value === undefined) {
+      if (!['--listen', '--threads', '--token-file', '--tls-cert', '--tls-key'].includes(flag) || value === undefined) {
         throw new ModelError('INVALID_VALUE', `unexpected argument ${JSON.stringify(flag)}; ${USAGE}`);
       }
       options[flag] = value;
     }
     if (!options['--token-file']) throw new ModelError('INVALID_VALUE', `--token-file is missing; ${USAGE}`);
     if (Boolean(options['--tls-cert']) !== Boolean(options['--tls-key'])) throw new ModelError('INVALID_VALUE', '--tls-cert and --tls-key go together');
+    const threads = options['--threads'] === undefined ? undefined : Number(options['--threads']);
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+      throw new ModelError('INVALID_VALUE', `--threads must be a whole number ≥ 1, got ${JSON.stringify(options['--threads'])}`);
+    }
     const node = await startNode({
+      threads,
       listen: options['--listen'] ?? '127.0.0.1:7070',
       token: readSecret(options['--token-file'], '--token-file'),
       tls: options['--tls-cert'] ? { cert: readSecretFile(options['--tls-cert'], '--tls-cert'), key: readSecretFile(options['--tls-key'], '--tls-key') } : undefined,
     });
-    console.log(`spikegrid worker listening on ${node.address}`);
+    console.log(`spikegrid worker listening on ${node.address} with ${node.threads} thread${node.threads === 1 ? "" : "s"}`);
     await new Promise<void>((resolve) => {
       const stop = () => void node.close().then(resolve);
       process.once('SIGINT', stop);

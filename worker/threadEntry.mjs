@@ -1,7 +1,11 @@
 // Entry of a worker thread: loads TypeScript on the fly (worker threads do not inherit the
-// parent's module hooks), then hands piscina the partition task.
+// parent's module hooks), then hands piscina its tasks: a partition of a run on one machine (the
+// default export), a partition hosted by a worker node (`runNodePartition`), or the synapse tables
+// of the partition a worker node runs on its main thread (`buildTables`).
 import { register } from 'tsx/esm/api';
 
 register();
-const { runPartition } = await import('./partitionThread.ts');
-export default runPartition;
+const { runPeerPartition, runNodePartition } = await import('./partitionThread.ts');
+const { buildTables } = await import('./tableBuilder.ts');
+export default runPeerPartition;
+export { runNodePartition, buildTables };

@@ -15,6 +15,7 @@ import { InternalError } from '../errors.ts';
 import { buildProjection } from './connectivity/buildProjection.ts';
 import { rowDelivery, type RowDelivery } from './connectivity/delivery.ts';
 import { toDense } from './connectivity/denseTable.ts';
+import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { deviceFor } from './device.ts';
 import { DcSource, GeneratorSource, PoissonSource, SpikeListSource, type GeneratorLink } from './generators.ts';
 import { populationOffsets, type PartitionPlan } from './layout.ts';
@@ -51,9 +52,11 @@ export class PartitionEngine {
   /** Per source population: row deliveries of its projections into local populations, in description order. */
   private readonly outgoing: RowDelivery[][];
 
+  /** `tables`: the partition's synapse tables, when built beforehand with `buildSynapseTables`. */
   constructor(
     readonly description: NetworkDescription,
     readonly plan: PartitionPlan,
+    tables: readonly SynapseTable[] = buildSynapseTables(description, plan),
   ) {
     const device = deviceFor(description.platform);
     this.chunkSteps = chunkSteps(description);
@@ -76,7 +79,7 @@ export class PartitionEngine {
     description.projections.forEach((projection, index) => {
       const post = description.populations.findIndex((p) => p.name === projection.post);
       const target = this.populations[post];
-      const table = buildProjection(description, index, plan.slices[post]);
+      const table = tables[index];
       synapses += table.count;
       const pre = description.populations.findIndex((p) => p.name === projection.pre);
       if (pre >= 0) {
@@ -162,4 +165,15 @@ export class PartitionEngine {
     }
     this.neuronEvents += events;
   }
+}
+
+/**
+ * The partition's incoming synapses, one table per projection in description order: the bulk of
+ * building a partition, and plain data, so it can be built on one thread and used on another.
+ */
+export function buildSynapseTables(description: NetworkDescription, plan: PartitionPlan): SynapseTable[] {
+  return description.projections.map((projection, index) => {
+    const post = description.populations.findIndex((p) => p.name === projection.post);
+    return buildProjection(description, index, plan.slices[post]);
+  });
 }

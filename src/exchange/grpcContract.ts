@@ -8,7 +8,10 @@ import { loadSync } from '@grpc/proto-loader';
 import type { MonitorBatch, PartitionSummary } from './messages.ts';
 
 /** Coordinator and node must speak the same version; either refuses the other otherwise. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+
+/** How often a node that is building its partitions says so [ms]. */
+export const BUILDING_INTERVAL_MS = 1000;
 
 /** Largest message either side accepts [bytes]; spikes of one chunk of a large network fit. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
@@ -49,11 +52,16 @@ export interface WireMonitorBatch {
   traces: Array<{ monitor: number; offset: number; width: number; values: Buffer }>;
 }
 
-export type CoordinatorMessage = { kind: 'start'; start: StartMessage } | { kind: 'spikes'; spikes: ChunkSpikesMessage };
+export type CoordinatorMessage =
+  | { kind: 'hello'; hello: { protocol: number } }
+  | { kind: 'start'; start: StartMessage }
+  | { kind: 'spikes'; spikes: ChunkSpikesMessage };
 export type NodeMessage =
+  | { kind: 'welcome'; welcome: { protocol: number; threads: number } }
+  | { kind: 'building'; building: { elapsed_s: number } }
   | { kind: 'ready'; ready: { partitions: Array<{ partition: number; neurons: number; synapses: number; build_s: number }> } }
   | { kind: 'spikes'; spikes: ChunkSpikesMessage & { monitors: WireMonitorBatch[] } }
-  | { kind: 'summary'; summary: { partitions: WirePartitionSummary[] } };
+  | { kind: 'summary'; summary: { partitions: WirePartitionSummary[]; monitors: WireMonitorBatch[] } };
 
 export type WirePartitionSummary = Omit<PartitionSummary, 'worker'> & { partition: number };
 

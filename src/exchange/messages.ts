@@ -1,4 +1,12 @@
-/** What worker threads send the coordinator: monitor batches while running, a summary at the end. */
+/**
+ * What a partition thread sends the thread that started it (the coordinator, or a node's main
+ * thread), in this order on one port: that it has built, monitor batches while running, and how
+ * the run went.
+ */
+export type ThreadMessage =
+  | { readonly kind: 'built'; readonly partition: number; readonly neurons: number; readonly synapses: number; readonly build_s: number }
+  | { readonly kind: 'batch'; readonly batch: MonitorBatch }
+  | { readonly kind: 'done'; readonly summary: PartitionSummary };
 
 /** A worker's spikes (canonical order) and monitored values for consecutive chunks. */
 export interface MonitorBatch {

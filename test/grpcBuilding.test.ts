@@ -1,0 +1,32 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { normalizeDescription, nn } from '../index.ts';
+import { runNodes } from '../coordinator/runNodes.ts';
+import brunel from '../examples/brunel.ts';
+
+// In a file of its own: the coordinator's event loop must not be held up by other tests, or its
+// silence deadline would fire for reasons of its own.
+test('a node that takes longer to build than the deadline keeps the run alive by saying it is building', async (t) => {
+  const token = 'building-token';
+  const tokenFile = join(mkdtempSync(join(tmpdir(), 'spikegrid-building-')), 'token');
+  writeFileSync(tokenFile, token);
+  const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'spikegrid.mjs'), 'worker', '--listen', '127.0.0.1:0', '--threads', '1', '--token-file', tokenFile]);
+  try {
+    const address = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        const match = /listening on (\S+)/.exec(String(d));
+        if (match) resolve(match[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+    });
+    const d = normalizeDescription({ ...nn.describeNetwork(new (brunel({ scale: 2 }))()), seed: 9, monitors: [] });
+    const run = await runNodes(d, { steps: 15, nodes: [address], token, deadlineMs: 1500 });
+    t.true(run.build_s > 1.5, `build took ${run.build_s} s`);
+    t.is(run.steps, 15);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});

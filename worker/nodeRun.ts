@@ -1,0 +1,329 @@
+/**
+ * One run on a worker node, hosting one or more partitions. The first runs on the node's main
+ * thread, beside the gRPC stream; each other one on its own thread of a piscina pool. Per chunk:
+ *
+ *   main and threads advance → the threads share their spikes (shared memory) → main merges them
+ *   with its own and sends them up → the coordinator's merged spikes of all partitions come back →
+ *   main hands them to the threads → everyone delivers
+ *
+ * Keeping one partition on the main thread spares a node of one thread the hand-over to another
+ * thread and back in every chunk. Its synapses are built on a thread too and moved over, so the
+ * stream stays served (and says it is building) however long building takes.
+ *
+ * A partition that fails ends the run with an error naming it and the step; a run that is
+ * dropped (the coordinator went away) stops its threads and frees their memory.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { emptyChunkSpikes, type ChunkSpikes } from '../src/engine/population.ts';
+import type { PartitionPlan } from '../src/engine/layout.ts';
+import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
+import { PartitionEngine } from '../src/engine/partitionEngine.ts';
+import { chunkSteps } from '../src/engine/timing.ts';
+import { ModelError } from '../src/errors.ts';
+import type { NetworkDescription } from '../src/ir/description.ts';
+import { normalizeDescription } from '../src/ir/normalize.ts';
+import { PEER_ABORTED } from '../src/exchange/barrier.ts';
+import {
+  BUILDING_INTERVAL_MS, bytes, toWire, type NodeMessage, type StartMessage, type WireMonitorBatch, type WirePartitionSummary,
+} from '../src/exchange/grpcContract.ts';
+import type { ThreadMessage } from '../src/exchange/messages.ts';
+import { MonitorBatcher } from '../src/exchange/monitorBatcher.ts';
+import { RelayNodeSide, relayBuffers, type RelayBuffers } from '../src/exchange/nodeRelay.ts';
+import type { NodePartitionTask } from './partitionThread.ts';
+import type { TableTask } from './tableBuilder.ts';
+
+const entry = new URL('./threadEntry.mjs', import.meta.url);
+
+export interface NodeRunEvents {
+  send(message: NodeMessage): void;
+  /** The run ended well and its threads are gone; `summary` is its last message. */
+  done(summary: NodeMessage): void;
+  /** The run failed; `error.message` names the partition and step. */
+  fail(error: Error): void;
+}
+
+export interface NodeRunOptions {
+  /** Most partitions this node hosts: one on the main thread, the others on threads of their own. */
+  readonly threads: number;
+  /** For tests of failure handling: this partition throws, or its thread exits, at the chunk that starts at `step`. */
+  readonly injectFailure?: { partition: number; step: number; kind: 'throw' | 'exit' };
+}
+
+type Built = Omit<Extract<ThreadMessage, { kind: 'built' }>, 'kind'>;
+type Delivery = { chunk: number; steps: Int32Array; gids: Uint32Array };
+
+export class NodeRun {
+  private readonly description: NetworkDescription;
+  private readonly start: StartMessage;
+  private readonly plans: readonly PartitionPlan[];
+  private readonly relay: RelayNodeSide;
+  private readonly relayMemory: RelayBuffers;
+  private readonly merged: ChunkSpikes;
+  private readonly chunks: number;
+  private pool: Piscina | null = null;
+  private tasks: Promise<void>[] = [];
+  private readonly launched: Promise<void>;
+  private stopped: Promise<void> | null = null;
+  private readonly built = new Map<number, Built>();
+  private readonly summaries = new Map<number, WirePartitionSummary>();
+  private readonly monitors: WireMonitorBatch[] = [];
+  /** Resolves the wait for the thread message that completes a phase (all built, all done). */
+  private phase: { complete: () => boolean; resolve: () => void } | null = null;
+  private delivery: Delivery | null = null;
+  private deliveryWaiter: (() => void) | null = null;
+  private ended = false;
+
+  /** Throws `ModelError` for a description or plan that does not check out. */
+  constructor(
+    start: StartMessage,
+    private readonly options: NodeRunOptions,
+    private readonly events: NodeRunEvents,
+    previous: Promise<void>,
+  ) {
+    this.start = start;
+    this.description = normalizeDescription(JSON.parse(start.description_json));
+    this.plans = checkedPlans(JSON.parse(start.plans_json), start, this.description, options.threads);
+    const L = chunkSteps(this.description);
+    const neurons = (plan: PartitionPlan) => plan.slices.reduce((n, s) => n + s.stop - s.start, 0);
+    this.relayMemory = relayBuffers(this.plans.slice(1).map((plan) => neurons(plan) * L), this.description.populations.reduce((n, p) => n + p.size, 0) * L);
+    this.relay = new RelayNodeSide(this.relayMemory);
+    this.merged = emptyChunkSpikes(Math.max(1, this.plans.reduce((n, plan) => n + neurons(plan), 0) * L));
+    this.chunks = Math.ceil(start.steps / L);
+    // Threads of the node's previous run may still be shutting down: start once they are gone.
+    this.launched = previous.then(() => {
+      if (this.ended) return;
+      this.startThreads();
+      this.drive().catch((error: unknown) => void this.fail(error as Error));
+    });
+  }
+
+  /** The merged spikes of every partition for `chunk`, from the coordinator. */
+  deliver(chunk: number, steps: Int32Array, gids: Uint32Array): void {
+    if (this.delivery) throw new ModelError('INVALID_VALUE', `spikes for chunk ${chunk} arrived before chunk ${this.delivery.chunk} was delivered`);
+    this.delivery = { chunk, steps, gids };
+    this.deliveryWaiter?.();
+  }
+
+  /** Drops the run (if still going); resolves once its threads are gone and their memory free. */
+  stop(): Promise<void> {
+    this.ended = true;
+    this.relay.abort();
+    this.phase?.resolve();
+    this.stopped ??= this.launched.then(() => this.pool?.destroy());
+    return this.stopped;
+  }
+
+  /** A thread to build the main partition's synapses, and one thread for each further partition. */
+  private startThreads(): void {
+    const threaded = this.plans.slice(1);
+    const pool = new Piscina({ filename: entry.href, minThreads: this.plans.length, maxThreads: this.plans.length, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
+    this.pool = pool;
+    this.tasks = threaded.map((plan, thread) => {
+      const { port1, port2 } = new MessageChannel();
+      // port1 closes by itself once the thread has closed its end, after its last message.
+      port1.on('message', (message: ThreadMessage) => this.fromThread(message));
+      const task: NodePartitionTask = {
+        description: this.description, plan, thread, steps: this.start.steps, chunksPerBatch: this.start.chunks_per_batch,
+        relay: this.relayMemory, port: port2, injectFailure: this.failureFor(plan),
+      };
+      const run = pool.run(task, { name: 'runNodePartition', transferList: [port2] }) as Promise<void>;
+      run.catch(() => void this.fail(null));
+      return run;
+    });
+  }
+
+  private async drive(): Promise<void> {
+    const began = performance.now();
+    const building = setInterval(() => this.events.send({ kind: 'building', building: { elapsed_s: (performance.now() - began) / 1000 } }), BUILDING_INTERVAL_MS);
+    let main: MainPartition;
+    try {
+      main = await this.buildMain();
+      await this.until(() => this.built.size === this.plans.length || this.ended);
+    } finally {
+      clearInterval(building);
+    }
+    if (this.ended) return;
+    this.events.send({ kind: 'ready', ready: { partitions: this.plans.map((plan) => this.built.get(plan.index)!) } });
+
+    for (let chunk = 0; chunk < this.chunks; chunk++) {
+      main.advance(chunk);
+      await this.relay.arrivals(chunk);
+      const t0 = performance.now();
+      this.relay.collect(chunk, main.engine.spikes, this.merged);
+      const { steps, gids, count } = this.merged;
+      this.events.send({ kind: 'spikes', spikes: { chunk, steps: bytes(steps.subarray(0, count)), gids: bytes(gids.subarray(0, count)), monitors: this.monitors.splice(0) } });
+      const sending = performance.now() - t0;
+      const delivery = await this.nextDelivery();
+      if (delivery.chunk !== chunk) throw new ModelError('INVALID_VALUE', `spikes for chunk ${delivery.chunk} arrived while at chunk ${chunk}`);
+      this.relay.release(chunk, delivery.steps, delivery.gids);
+      main.deliver({ steps: delivery.steps, gids: delivery.gids, count: delivery.steps.length }, sending);
+    }
+
+    this.summaries.set(main.plan.index, main.summary());
+    // Each thread's summary follows its last monitor batch on the same port.
+    await this.until(() => this.summaries.size === this.plans.length || this.ended);
+    if (this.ended) return;
+    const summary: NodeMessage = { kind: 'summary', summary: { partitions: this.plans.map((plan) => this.summaries.get(plan.index)!), monitors: this.monitors.splice(0) } };
+    await this.stop();
+    this.events.done(summary);
+  }
+
+  /** Builds the main thread's partition: its synapses on a thread, the rest here. */
+  private async buildMain(): Promise<MainPartition> {
+    const plan = this.plans[0];
+    const t0 = performance.now();
+    const { port1, port2 } = new MessageChannel();
+    const tables = new Promise<SynapseTable[]>((resolve) => port1.once('message', resolve));
+    const task: TableTask = { description: this.description, plan, port: port2 };
+    await this.pool!.run(task, { name: 'buildTables', transferList: [port2] }).catch((error: Error) => {
+      throw new Error(`worker ${plan.index} failed at step 0: ${error.message}`);
+    });
+    const engine = new PartitionEngine(this.description, plan, await tables);
+    port1.close();
+    const build_s = (performance.now() - t0) / 1000;
+    const neurons = engine.populations.reduce((n, p) => n + p.size, 0);
+    this.built.set(plan.index, { partition: plan.index, neurons, synapses: engine.synapseCount, build_s });
+    const batcher = new MonitorBatcher(engine, this.start.chunks_per_batch, plan.index, (batch) => this.monitors.push(toWire(batch)));
+    return new MainPartition(engine, plan, batcher, this.start.steps, build_s, this.failureFor(plan));
+  }
+
+  private failureFor(plan: PartitionPlan): NodePartitionTask['injectFailure'] {
+    return this.options.injectFailure?.partition === plan.index ? this.options.injectFailure : undefined;
+  }
+
+  private fromThread(message: ThreadMessage): void {
+    if (message.kind === 'built') {
+      const { kind: _, ...built } = message;
+      this.built.set(message.partition, built);
+    } else if (message.kind === 'batch') {
+      this.monitors.push(toWire(message.batch));
+    } else {
+      const { worker, ...rest } = message.summary;
+      this.summaries.set(worker, { partition: worker, ...rest });
+    }
+    if (this.phase?.complete()) this.phase.resolve();
+  }
+
+  private until(complete: () => boolean): Promise<void> {
+    if (complete()) return Promise.resolve();
+    return new Promise((resolve) => (this.phase = { complete, resolve }));
+  }
+
+  private nextDelivery(): Promise<Delivery> {
+    return new Promise((resolve) => {
+      const take = () => {
+        this.deliveryWaiter = null;
+        const delivery = this.delivery!;
+        this.delivery = null;
+        resolve(delivery);
+      };
+      if (this.delivery) take();
+      else this.deliveryWaiter = take;
+    });
+  }
+
+  /**
+   * Ends the run after a failure, reporting the partition that failed first rather than those it
+   * released, or `error` when none failed on its own.
+   */
+  private async fail(error: Error | null): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    this.relay.abort();
+    const settled = await Promise.allSettled(this.tasks);
+    const failed = settled.flatMap((s, thread) => (s.status === 'rejected' ? [{ thread, reason: s.reason as Error }] : []));
+    const cause = failed.find((f) => !String(f.reason?.message).includes(PEER_ABORTED));
+    await this.stop();
+    if (cause) {
+      const partition = this.plans[cause.thread + 1].index;
+      const message = cause.reason.message.startsWith(`worker ${partition} failed`)
+        ? cause.reason.message
+        : `worker ${partition} stopped at step ${this.relay.progress(cause.thread)}: ${cause.reason.message}`;
+      this.events.fail(new Error(message));
+    } else {
+      this.events.fail(error ?? new Error(PEER_ABORTED));
+    }
+  }
+}
+
+/** The partition on the node's main thread: its engine, monitor batches and time accounting. */
+class MainPartition {
+  private first = 0;
+  private compute = 0;
+  private wait = 0;
+  private waitingSince = 0;
+
+  constructor(
+    readonly engine: PartitionEngine,
+    readonly plan: PartitionPlan,
+    private readonly batcher: MonitorBatcher,
+    private readonly steps: number,
+    private readonly build_s: number,
+    private readonly injectFailure: NodePartitionTask['injectFailure'],
+  ) {}
+
+  advance(chunk: number): void {
+    this.first = chunk * this.engine.chunkSteps;
+    this.guard(() => {
+      if (this.first === this.injectFailure?.step) {
+        if (this.injectFailure.kind === 'exit') process.exit(1);
+        throw new Error(`injected failure at step ${this.first}`);
+      }
+      const t0 = performance.now();
+      const n = Math.min(this.engine.chunkSteps, this.steps - this.first);
+      this.engine.advance(this.first, n);
+      this.batcher.add(this.first, n);
+      if (this.first + n >= this.steps) this.batcher.flush();
+      this.waitingSince = performance.now();
+      this.compute += this.waitingSince - t0;
+    });
+  }
+
+  /** `sending`: time spent merging and sending this chunk's spikes [ms], which counts as compute. */
+  deliver(spikes: ChunkSpikes, sending: number): void {
+    this.guard(() => {
+      const t0 = performance.now();
+      this.wait += t0 - this.waitingSince - sending;
+      this.engine.deliver(spikes);
+      this.compute += performance.now() - t0 + sending;
+    });
+  }
+
+  summary(): WirePartitionSummary {
+    const { engine } = this;
+    return {
+      partition: this.plan.index, neurons: engine.populations.reduce((n, p) => n + p.size, 0), synapses: engine.synapseCount, build_s: this.build_s,
+      compute_s: this.compute / 1000, wait_s: this.wait / 1000, neuron_events: engine.neuronEvents, generator_events: engine.generatorEvents,
+    };
+  }
+
+  /** Names the partition and the step in any error, as a partition thread does. */
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      throw new Error(`worker ${this.plan.index} failed at step ${this.first}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** The plans of the partitions this node is asked to host, checked against the description. */
+function checkedPlans(plans: unknown, start: StartMessage, description: NetworkDescription, threads: number): PartitionPlan[] {
+  const bad = (why: string) => new ModelError('INVALID_VALUE', `Start.plans_json: ${why}`);
+  if (!Array.isArray(plans) || plans.length === 0) throw bad('must list at least one partition plan');
+  if (plans.length > threads) throw bad(`asks this node to host ${plans.length} partitions; it hosts at most ${threads} (--threads)`);
+  if (plans.length !== start.hosted.length) throw bad(`${plans.length} plans for ${start.hosted.length} hosted partitions`);
+  plans.forEach((plan: PartitionPlan, i) => {
+    if (plan?.index !== start.hosted[i] || !(plan.index < start.partitions)) throw bad(`plan ${i} is not for partition ${start.hosted[i]} of ${start.partitions}`);
+    const slices = plan.slices;
+    if (!Array.isArray(slices) || slices.length !== description.populations.length) throw bad(`plan ${i} needs one slice per population`);
+    slices.forEach((s, p) => {
+      const size = description.populations[p].size;
+      if (!(Number.isInteger(s?.start) && Number.isInteger(s?.stop) && s.start >= 0 && s.start <= s.stop && s.stop <= size)) {
+        throw bad(`plan ${i} slices population ${description.populations[p].name} (size ${size}) as ${JSON.stringify(s)}`);
+      }
+    });
+  });
+  return plans as PartitionPlan[];
+}

@@ -1,0 +1,31 @@
+/**
+ * Builds a partition's synapse tables on a worker thread and hands them to the thread that will
+ * run the partition, moving their memory rather than copying it. A worker node builds the
+ * partition of its main thread this way, so that building, however long, never stalls the node's
+ * gRPC stream.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
+import type { PartitionPlan } from '../src/engine/layout.ts';
+import { buildSynapseTables } from '../src/engine/partitionEngine.ts';
+import type { NetworkDescription } from '../src/ir/description.ts';
+
+export interface TableTask {
+  readonly description: NetworkDescription;
+  readonly plan: PartitionPlan;
+  /** Where the tables go: one message, `SynapseTable[]`. */
+  readonly port: MessagePort;
+}
+
+export async function buildTables(task: TableTask): Promise<void> {
+  try {
+    const tables = buildSynapseTables(task.description, task.plan);
+    task.port.postMessage(tables, [...new Set(tables.flatMap(buffersOf))]);
+  } finally {
+    task.port.close();
+  }
+}
+
+function buffersOf(table: SynapseTable): ArrayBuffer[] {
+  return [table.rowStart, table.targets, table.weights, table.delays].flatMap((array) => (array ? [array.buffer as ArrayBuffer] : []));
+}
