@@ -11,11 +11,24 @@ import { standardNormal } from '../random/distributions.ts';
 /** Redraws allowed before a truncated normal gives up and clamps (the range holds almost no mass). */
 const MAX_REDRAWS = 1000;
 
+/** How values are drawn, resolved once so the per-synapse path reads plain numbers. */
+const enum Kind {
+  Constant,
+  List,
+  Uniform,
+  Normal,
+}
+
 export class ValueSampler {
   /** The single value shared by every element, or NaN when values differ. */
   readonly homogeneous: number;
-  private hi = 0;
-  private lo = 0;
+  private readonly kind: Kind;
+  private readonly list: readonly number[];
+  /** Uniform: low and high − low; Normal: mean, sd, min, max. */
+  private readonly a: number;
+  private readonly b: number;
+  private readonly min: number;
+  private readonly max: number;
   /**
    * Stream keys per element, derived on first use: rules like FixedTotalNum visit targets in random
    * order, and deriving a key costs as much as several draws.
@@ -25,7 +38,7 @@ export class ValueSampler {
   private readonly keyed: Uint8Array;
 
   constructor(
-    private readonly spec: ValueSpec,
+    spec: ValueSpec,
     private readonly seed: number,
     private readonly owner: number,
     private readonly purpose: (typeof Purpose)['weight' | 'delay' | 'init'],
@@ -33,7 +46,15 @@ export class ValueSampler {
     elements: number,
   ) {
     this.homogeneous = typeof spec === 'number' ? spec : NaN;
-    const cached = typeof spec === 'number' || Array.isArray(spec) ? 0 : elements;
+    this.list = Array.isArray(spec) ? spec : [];
+    if (typeof spec === 'number') [this.kind, this.a, this.b, this.min, this.max] = [Kind.Constant, spec, 0, 0, 0];
+    else if (Array.isArray(spec)) [this.kind, this.a, this.b, this.min, this.max] = [Kind.List, 0, 0, 0, 0];
+    else if ('Uniform' in spec) [this.kind, this.a, this.b, this.min, this.max] = [Kind.Uniform, spec.Uniform.low, spec.Uniform.high - spec.Uniform.low, 0, 0];
+    else {
+      const { mean, sd, min = -Infinity, max = Infinity } = spec.Normal;
+      [this.kind, this.a, this.b, this.min, this.max] = [Kind.Normal, mean, sd, min, max];
+    }
+    const cached = this.kind === Kind.Uniform || this.kind === Kind.Normal ? elements : 0;
     this.keysHi = new Uint32Array(cached);
     this.keysLo = new Uint32Array(cached);
     this.keyed = new Uint8Array(cached);
@@ -44,25 +65,21 @@ export class ValueSampler {
    * `index` is the position in a per-element array where the spec is one (−1 where none applies).
    */
   value(element: number, k: number, index: number): number {
-    const spec = this.spec;
-    if (typeof spec === 'number') return spec;
-    if (Array.isArray(spec)) return spec[index];
+    const kind = this.kind;
+    if (kind === Kind.Constant) return this.a;
+    if (kind === Kind.List) return this.list[index];
     if (this.keyed[element] === 0) {
       const key = streamKey(this.seed, this.purpose, this.owner, element);
       this.keysHi[element] = key.hi;
       this.keysLo[element] = key.lo;
       this.keyed[element] = 1;
     }
-    this.hi = this.keysHi[element];
-    this.lo = this.keysLo[element];
-    if ('Uniform' in spec) {
-      const { low, high } = spec.Uniform;
-      return low + (high - low) * uniform(this.hi, this.lo, k);
-    }
-    const { mean, sd, min = -Infinity, max = Infinity } = spec.Normal;
+    const hi = this.keysHi[element];
+    const lo = this.keysLo[element];
+    if (kind === Kind.Uniform) return this.a + this.b * uniform(hi, lo, k);
+    const { a: mean, b: sd, min, max } = this;
     for (let attempt = 0; attempt < MAX_REDRAWS; attempt++) {
-      const lo = attempt === 0 ? this.lo : fmix32(this.lo ^ Math.imul(attempt, 0x27d4eb2f));
-      const x = mean + sd * standardNormal(this.hi, lo, k);
+      const x = mean + sd * standardNormal(hi, attempt === 0 ? lo : fmix32(lo ^ Math.imul(attempt, 0x27d4eb2f)), k);
       if (x >= min && x <= max) return x;
     }
     return Math.min(Math.max(mean, min), max);
