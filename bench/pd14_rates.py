@@ -1,6 +1,6 @@
 """Per-population rates of a PD14 run against the published reference rates.
 
-    .venv/bin/python bench/pd14_rates.py OUT_DIR [--from MS] [--to MS]
+    python3 bench/pd14_rates.py OUT_DIR [--from MS] [--to MS]      (needs pyarrow)
 
 OUT_DIR is the `--out` folder of `spikegrid run examples/pd14.ts …` (recording spikes). Rates are
 counted over [from, to) (default: from 500 ms, after the warm-up, to the end of the run).

@@ -14,6 +14,8 @@ import {
   MAX_MESSAGE_BYTES, PROTOCOL_VERSION, int32s, uint32s, workerNodeService, type CoordinatorMessage, type NodeMessage,
 } from '../src/exchange/grpcContract.ts';
 import { NodeRun, type NodeRunOptions } from './nodeRun.ts';
+import { warmPool } from './threadPool.ts';
+import type { Piscina } from 'piscina';
 
 export interface NodeOptions {
   /** host:port to bind; port 0 picks a free one. */
@@ -35,10 +37,10 @@ export interface RunningNode {
 
 type Call = ServerDuplexStream<CoordinatorMessage, NodeMessage>;
 
-/** The node's one run slot: whether a stream holds it, and the shutdown of the last run's threads. */
+/** The node's one run slot: whether a stream holds it, and the warm thread pool for the next run. */
 interface Slot {
   busy: boolean;
-  stopping: Promise<void>;
+  pool: Promise<Piscina>;
 }
 
 interface RunSettings extends NodeRunOptions {
@@ -49,18 +51,25 @@ interface RunSettings extends NodeRunOptions {
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const log = options.log ?? ((line: string) => console.error(line));
   const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
-  // One run at a time: a node's partitions use all of its cores.
-  const slot: Slot = { busy: false, stopping: Promise.resolve() };
   const run: RunSettings = { token: options.token, threads: options.threads ?? availableParallelism(), injectFailure: options.injectFailure, log };
   if (!Number.isInteger(run.threads) || run.threads < 1) throw new ModelError('INVALID_VALUE', `threads must be a whole number ≥ 1, got ${run.threads}`);
-  server.addService(workerNodeService, { Run: (call: Call) => serveRun(call, run, slot) });
   const credentials = options.tls ? ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }], false) : ServerCredentials.createInsecure();
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync(options.listen, credentials, (error, p) => (error ? reject(error) : resolve(p))));
+  // One run at a time: a node's partitions use all of its cores.
+  const slot: Slot = { busy: false, pool: warmPool(run.threads) };
+  server.addService(workerNodeService, { Run: (call: Call) => serveRun(call, run, slot) });
+  const port = await new Promise<number>((resolve, reject) => server.bindAsync(options.listen, credentials, (error, p) => (error ? reject(error) : resolve(p))))
+    .catch(async (error: Error) => {
+      await (await slot.pool).destroy();
+      throw error;
+    });
   const host = options.listen.slice(0, options.listen.lastIndexOf(':'));
   return {
     address: `${host}:${port}`,
     threads: run.threads,
-    close: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      await (await slot.pool).destroy();
+    },
   };
 }
 
@@ -84,7 +93,8 @@ function serveRun(call: Call, settings: RunSettings, slot: Slot): void {
   let over = false;
   const release = () => {
     over = true;
-    if (run) slot.stopping = run.stop();
+    // The run takes its pool down with it; the next run gets fresh threads, started meanwhile.
+    if (run) slot.pool = run.stop().then(() => warmPool(settings.threads));
     run = null;
     if (holds) slot.busy = false;
     holds = false;
@@ -124,7 +134,7 @@ function serveRun(call: Call, settings: RunSettings, slot: Slot): void {
             call.end();
           },
           fail: (error) => fail(status.INTERNAL, error.message),
-        }, slot.stopping);
+        }, slot.pool);
         log(`run from ${peer}: partitions ${message.start.hosted.join(', ')} of ${message.start.partitions}, ${message.start.steps} steps`);
       } else if (message.kind === 'spikes' && run) {
         run.deliver(message.spikes.chunk, int32s(message.spikes.steps), uint32s(message.spikes.gids));

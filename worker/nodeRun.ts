@@ -14,7 +14,7 @@
  * dropped (the coordinator went away) stops its threads and frees their memory.
  */
 import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { emptyChunkSpikes, type ChunkSpikes } from '../src/engine/population.ts';
 import type { PartitionPlan } from '../src/engine/layout.ts';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
@@ -32,8 +32,6 @@ import { MonitorBatcher } from '../src/exchange/monitorBatcher.ts';
 import { RelayNodeSide, relayBuffers, type RelayBuffers } from '../src/exchange/nodeRelay.ts';
 import type { NodePartitionTask } from './partitionThread.ts';
 import type { TableTask } from './tableBuilder.ts';
-
-const entry = new URL('./threadEntry.mjs', import.meta.url);
 
 export interface NodeRunEvents {
   send(message: NodeMessage): void;
@@ -73,13 +71,15 @@ export class NodeRun {
   private delivery: Delivery | null = null;
   private deliveryWaiter: (() => void) | null = null;
   private ended = false;
+  private building: NodeJS.Timeout;
 
   /** Throws `ModelError` for a description or plan that does not check out. */
   constructor(
     start: StartMessage,
     private readonly options: NodeRunOptions,
     private readonly events: NodeRunEvents,
-    previous: Promise<void>,
+    /** The node's warm thread pool for this run; the run destroys it when it ends. */
+    pool: Promise<Piscina>,
   ) {
     this.start = start;
     this.description = normalizeDescription(JSON.parse(start.description_json));
@@ -90,10 +90,13 @@ export class NodeRun {
     this.relay = new RelayNodeSide(this.relayMemory);
     this.merged = emptyChunkSpikes(Math.max(1, this.plans.reduce((n, plan) => n + neurons(plan), 0) * L));
     this.chunks = Math.ceil(start.steps / L);
-    // Threads of the node's previous run may still be shutting down: start once they are gone.
-    this.launched = previous.then(() => {
+    // From Start until Ready — waiting for threads, building — the node says it is alive.
+    const began = performance.now();
+    this.building = setInterval(() => this.events.send({ kind: 'building', building: { elapsed_s: (performance.now() - began) / 1000 } }), BUILDING_INTERVAL_MS);
+    this.launched = pool.then((ready) => {
+      this.pool = ready;
       if (this.ended) return;
-      this.startThreads();
+      this.startThreads(ready);
       this.drive().catch((error: unknown) => void this.fail(error as Error));
     });
   }
@@ -108,17 +111,16 @@ export class NodeRun {
   /** Drops the run (if still going); resolves once its threads are gone and their memory free. */
   stop(): Promise<void> {
     this.ended = true;
+    clearInterval(this.building);
     this.relay.abort();
     this.phase?.resolve();
     this.stopped ??= this.launched.then(() => this.pool?.destroy());
     return this.stopped;
   }
 
-  /** A thread to build the main partition's synapses, and one thread for each further partition. */
-  private startThreads(): void {
+  /** A thread for each partition after the first (and one to build the first's synapses). */
+  private startThreads(pool: Piscina): void {
     const threaded = this.plans.slice(1);
-    const pool = new Piscina({ filename: entry.href, minThreads: this.plans.length, maxThreads: this.plans.length, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
-    this.pool = pool;
     this.tasks = threaded.map((plan, thread) => {
       const { port1, port2 } = new MessageChannel();
       // port1 closes by itself once the thread has closed its end, after its last message.
@@ -134,14 +136,12 @@ export class NodeRun {
   }
 
   private async drive(): Promise<void> {
-    const began = performance.now();
-    const building = setInterval(() => this.events.send({ kind: 'building', building: { elapsed_s: (performance.now() - began) / 1000 } }), BUILDING_INTERVAL_MS);
     let main: MainPartition;
     try {
       main = await this.buildMain();
       await this.until(() => this.built.size === this.plans.length || this.ended);
     } finally {
-      clearInterval(building);
+      clearInterval(this.building);
     }
     if (this.ended) return;
     this.events.send({ kind: 'ready', ready: { partitions: this.plans.map((plan) => this.built.get(plan.index)!) } });
