@@ -65,26 +65,32 @@ const speedups: string[] = [];
 const selected = cases.filter((c) => !only || c.name.toLowerCase().startsWith(only.toLowerCase()));
 for (const c of selected) {
   const nodes = c.nodes ? await startNodes(c.nodes, c.threadsPerNode ?? 1) : null;
-  const counts = nodes ? [c.nodes! * (c.threadsPerNode ?? 1)] : workerCounts;
-  // Worker counts alternate within each repeat, so drift in the machine's speed hits them alike.
-  const runsByWorkers = new Map<number, Array<Record<string, any>>>(counts.map((w) => [w, []]));
+  const partitions = c.nodes! * (c.threadsPerNode ?? 1);
+  // Worker counts alternate within each repeat, so drift in the machine's speed hits them alike; a
+  // gRPC case alternates with the same number of threads in one process, its baseline.
+  const placements = nodes ? [['--nodes', nodes.addresses.join(','), '--token-file', nodes.tokenFile], ['--workers', String(partitions)]] : workerCounts.map((w) => ['--workers', String(w)]);
+  const runsByPlacement = placements.map(() => [] as Array<Record<string, any>>);
   for (let i = 0; i < repeat; i++) {
-    for (const workers of counts) {
+    placements.forEach((placement, p) => {
       const out = mkdtempSync(join(tmpdir(), 'spikegrid-bench-'));
-      const placement = nodes ? ['--nodes', nodes.addresses.join(','), '--token-file', nodes.tokenFile] : ['--workers', String(workers)];
       const args = ['run', c.model, '--t', String(tMs), ...c.set.flatMap((s) => ['--set', s]), ...placement, '--out', out, ...(c.record ? [] : ['--no-record']), '--no-progress'];
       const result = spawnSync(process.execPath, [join(root, 'bin', 'spikegrid.mjs'), ...args], { cwd: root, encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`${c.name} failed: ${result.stderr}`);
-      runsByWorkers.get(workers)!.push(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));
-    }
+      runsByPlacement[p].push(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));
+    });
   }
   nodes?.stop();
-  for (const runs of runsByWorkers.values()) rows.push(row(c, runs));
   if (nodes) {
-    const perChunk = median(runsByWorkers.get(counts[0])!.map((r) => r.bytes_per_chunk));
-    speedups.push(`${c.name}: ${(perChunk / 1024).toFixed(1)} KiB of spikes sent per chunk`);
+    const [overNodes, onThreads] = runsByPlacement;
+    rows.push(row(c, overNodes));
+    const perChunk = median(overNodes.map((r) => r.bytes_per_chunk));
+    const ratio = (key: string) => median(overNodes.map((r, i) => r[key] / onThreads[i][key])).toFixed(2);
+    speedups.push(`${c.name}: ${(perChunk / 1024).toFixed(1)} KiB of spikes sent per chunk; against ${partitions} threads in one process in the same repeats `
+      + `(median ${median(onThreads.map((r) => r.wall_s)).toFixed(2)} s wall): sim ×${ratio('sim_s')}, wall ×${ratio('wall_s')}`);
     continue;
   }
+  const runsByWorkers = new Map(workerCounts.map((w, p) => [w, runsByPlacement[p]]));
+  for (const runs of runsByWorkers.values()) rows.push(row(c, runs));
   const base = runsByWorkers.get(workerCounts[0])!;
   for (const workers of workerCounts.slice(1)) {
     const runs = runsByWorkers.get(workers)!;
