@@ -9,13 +9,13 @@
 import { Server, ServerCredentials, status, type ServerDuplexStream } from '@grpc/grpc-js';
 import { timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import type { Piscina } from 'piscina';
 import { ModelError } from '../src/errors.ts';
 import {
   MAX_MESSAGE_BYTES, PROTOCOL_VERSION, int32s, uint32s, workerNodeService, type CoordinatorMessage, type NodeMessage,
 } from '../src/exchange/grpcContract.ts';
 import { NodeRun, type NodeRunOptions } from './nodeRun.ts';
 import { warmPool } from './threadPool.ts';
-import type { Piscina } from 'piscina';
 
 export interface NodeOptions {
   /** host:port to bind; port 0 picks a free one. */
@@ -51,12 +51,12 @@ interface RunSettings extends NodeRunOptions {
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const log = options.log ?? ((line: string) => console.error(line));
   const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
-  const run: RunSettings = { token: options.token, threads: options.threads ?? availableParallelism(), injectFailure: options.injectFailure, log };
-  if (!Number.isInteger(run.threads) || run.threads < 1) throw new ModelError('INVALID_VALUE', `threads must be a whole number ≥ 1, got ${run.threads}`);
+  const settings: RunSettings = { token: options.token, threads: options.threads ?? availableParallelism(), injectFailure: options.injectFailure, log };
+  if (!Number.isInteger(settings.threads) || settings.threads < 1) throw new ModelError('INVALID_VALUE', `threads must be a whole number ≥ 1, got ${settings.threads}`);
   const credentials = options.tls ? ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }], false) : ServerCredentials.createInsecure();
   // One run at a time: a node's partitions use all of its cores.
-  const slot: Slot = { busy: false, pool: warmPool(run.threads) };
-  server.addService(workerNodeService, { Run: (call: Call) => serveRun(call, run, slot) });
+  const slot: Slot = { busy: false, pool: warmPool(settings.threads) };
+  server.addService(workerNodeService, { Run: (call: Call) => serveRun(call, settings, slot) });
   const port = await new Promise<number>((resolve, reject) => server.bindAsync(options.listen, credentials, (error, p) => (error ? reject(error) : resolve(p))))
     .catch(async (error: Error) => {
       await (await slot.pool).destroy();
@@ -65,7 +65,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const host = options.listen.slice(0, options.listen.lastIndexOf(':'));
   return {
     address: `${host}:${port}`,
-    threads: run.threads,
+    threads: settings.threads,
     close: async () => {
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       await (await slot.pool).destroy();
@@ -94,7 +94,7 @@ function serveRun(call: Call, settings: RunSettings, slot: Slot): void {
   const release = () => {
     over = true;
     // The run takes its pool down with it; the next run gets fresh threads, started meanwhile.
-    if (run) slot.pool = run.stop().then(() => warmPool(settings.threads));
+    if (run) slot.pool = run.stop().catch(() => {}).then(() => warmPool(settings.threads));
     run = null;
     if (holds) slot.busy = false;
     holds = false;

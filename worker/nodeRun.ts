@@ -11,7 +11,8 @@
  * stream stays served (and says it is building) however long building takes.
  *
  * A partition that fails ends the run with an error naming it and the step; a run that is
- * dropped (the coordinator went away) stops its threads and frees their memory.
+ * dropped (the coordinator went away) stops its threads and frees their memory. The threads are
+ * the node's warm pool (`threadPool.ts`), which the run takes down when it ends.
  */
 import { MessageChannel } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
@@ -93,12 +94,15 @@ export class NodeRun {
     // From Start until Ready — waiting for threads, building — the node says it is alive.
     const began = performance.now();
     this.building = setInterval(() => this.events.send({ kind: 'building', building: { elapsed_s: (performance.now() - began) / 1000 } }), BUILDING_INTERVAL_MS);
-    this.launched = pool.then((ready) => {
-      this.pool = ready;
-      if (this.ended) return;
-      this.startThreads(ready);
-      this.drive().catch((error: unknown) => void this.fail(error as Error));
-    });
+    this.launched = pool.then(
+      (ready) => {
+        this.pool = ready;
+        if (this.ended) return;
+        this.startThreads(ready);
+        this.drive().catch((error: unknown) => void this.fail(error as Error));
+      },
+      (error: Error) => void this.fail(new Error(`the node's threads did not start: ${error.message}`)),
+    );
   }
 
   /** The merged spikes of every partition for `chunk`, from the coordinator. */
