@@ -128,8 +128,8 @@ test('a node refuses a caller without the token, logs it, and keeps serving othe
   }
 });
 
-/** Opens a raw stream to a node, sends `start` and returns the details of the error it ends with. */
-function refusal(address: string, start: Record<string, unknown>): Promise<string> {
+/** Opens a raw stream to a node, sends `start` (or `message`) and returns the details of the error it ends with. */
+function refusal(address: string, start: Record<string, unknown>, message?: Record<string, unknown>): Promise<string> {
   const client = new WorkerNodeClient(address, credentials.createInsecure());
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${token}`);
@@ -140,7 +140,7 @@ function refusal(address: string, start: Record<string, unknown>): Promise<strin
       resolve(e.details);
     });
     call.on('data', () => {});
-    call.write({ start: { partitions: 1, hosted: [0], plans_json: '[]', steps: 1, chunks_per_batch: 1, ...start } });
+    call.write(message ?? { start: { partitions: 1, hosted: [0], plans_json: '[]', steps: 1, chunks_per_batch: 1, ...start } });
   });
 }
 
@@ -149,6 +149,8 @@ test('a coordinator of another protocol version, or a bad description, is refuse
   try {
     t.is(await refusal(node.address, { protocol: 999, description_json: '{}' }),
       'protocol version 999 from the coordinator, this node speaks 2; use the same spikegrid version on both');
+    t.is(await refusal(node.address, {}, { hello: { protocol: 1 } }),
+      'protocol version 1 from the coordinator, this node speaks 2; use the same spikegrid version on both');
     t.is(await refusal(node.address, { protocol: 2, description_json: '{"populations":[{"name":"a","model":"LIF","size":-1}]}' }),
       'LIF "a": size must be a positive integer, got -1');
     t.regex(await refusal(node.address, { protocol: 2, description_json: '{not json' }), /JSON/);
