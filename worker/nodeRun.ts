@@ -28,9 +28,10 @@ import { PEER_ABORTED } from '../src/exchange/barrier.ts';
 import {
   BUILDING_INTERVAL_MS, bytes, toWire, type NodeMessage, type StartMessage, type WireMonitorBatch, type WirePartitionSummary,
 } from '../src/exchange/grpcContract.ts';
-import type { ThreadMessage } from '../src/exchange/messages.ts';
+import type { PartitionSummary, ThreadMessage } from '../src/exchange/messages.ts';
 import { MonitorBatcher } from '../src/exchange/monitorBatcher.ts';
 import { RelayNodeSide, relayBuffers, type RelayBuffers } from '../src/exchange/nodeRelay.ts';
+import { PartitionFailure, PartitionRun, type InjectedFailure } from './partitionRun.ts';
 import type { NodePartitionTask } from './partitionThread.ts';
 import type { TableTask } from './tableBuilder.ts';
 
@@ -46,7 +47,7 @@ export interface NodeRunOptions {
   /** Most partitions this node hosts: one on the main thread, the others on threads of their own. */
   readonly threads: number;
   /** For tests of failure handling: this partition throws, or its thread exits, at the chunk that starts at `step`. */
-  readonly injectFailure?: { partition: number; step: number; kind: 'throw' | 'exit' };
+  readonly injectFailure?: InjectedFailure & { readonly partition: number };
 }
 
 type Built = Omit<Extract<ThreadMessage, { kind: 'built' }>, 'kind'>;
@@ -140,7 +141,7 @@ export class NodeRun {
   }
 
   private async drive(): Promise<void> {
-    let main: MainPartition;
+    let main: PartitionRun;
     try {
       main = await this.buildMain();
       await this.until(() => this.built.size === this.plans.length || this.ended);
@@ -164,7 +165,7 @@ export class NodeRun {
       main.deliver({ steps: delivery.steps, gids: delivery.gids, count: delivery.steps.length }, sending);
     }
 
-    this.summaries.set(main.plan.index, main.summary());
+    this.summaries.set(main.partition, wireSummary(main.summary()));
     // Each thread's summary follows its last monitor batch on the same port.
     await this.until(() => this.summaries.size === this.plans.length || this.ended);
     if (this.ended) return;
@@ -174,14 +175,14 @@ export class NodeRun {
   }
 
   /** Builds the main thread's partition: its synapses on a thread, the rest here. */
-  private async buildMain(): Promise<MainPartition> {
+  private async buildMain(): Promise<PartitionRun> {
     const plan = this.plans[0];
     const t0 = performance.now();
     const { port1, port2 } = new MessageChannel();
     const tables = new Promise<SynapseTable[]>((resolve) => port1.once('message', resolve));
     const task: TableTask = { description: this.description, plan, port: port2 };
     await this.pool!.run(task, { name: 'buildTables', transferList: [port2] }).catch((error: Error) => {
-      throw new Error(`worker ${plan.index} failed at step 0: ${error.message}`);
+      throw new PartitionFailure(plan.index, 0, error);
     });
     const engine = new PartitionEngine(this.description, plan, await tables);
     port1.close();
@@ -189,10 +190,10 @@ export class NodeRun {
     const neurons = engine.populations.reduce((n, p) => n + p.size, 0);
     this.built.set(plan.index, { partition: plan.index, neurons, synapses: engine.synapseCount, build_s });
     const batcher = new MonitorBatcher(engine, this.start.chunks_per_batch, plan.index, (batch) => this.monitors.push(toWire(batch)));
-    return new MainPartition(engine, plan, batcher, this.start.steps, build_s, this.failureFor(plan));
+    return new PartitionRun(engine, batcher, this.start.steps, build_s, this.failureFor(plan));
   }
 
-  private failureFor(plan: PartitionPlan): NodePartitionTask['injectFailure'] {
+  private failureFor(plan: PartitionPlan): InjectedFailure | undefined {
     return this.options.injectFailure?.partition === plan.index ? this.options.injectFailure : undefined;
   }
 
@@ -203,8 +204,7 @@ export class NodeRun {
     } else if (message.kind === 'batch') {
       this.monitors.push(toWire(message.batch));
     } else {
-      const { worker, ...rest } = message.summary;
-      this.summaries.set(worker, { partition: worker, ...rest });
+      this.summaries.set(message.summary.worker, wireSummary(message.summary));
     }
     if (this.phase?.complete()) this.phase.resolve();
   }
@@ -251,65 +251,8 @@ export class NodeRun {
   }
 }
 
-/** The partition on the node's main thread: its engine, monitor batches and time accounting. */
-class MainPartition {
-  private first = 0;
-  private compute = 0;
-  private wait = 0;
-  private waitingSince = 0;
-
-  constructor(
-    readonly engine: PartitionEngine,
-    readonly plan: PartitionPlan,
-    private readonly batcher: MonitorBatcher,
-    private readonly steps: number,
-    private readonly build_s: number,
-    private readonly injectFailure: NodePartitionTask['injectFailure'],
-  ) {}
-
-  advance(chunk: number): void {
-    this.first = chunk * this.engine.chunkSteps;
-    this.guard(() => {
-      if (this.first === this.injectFailure?.step) {
-        if (this.injectFailure.kind === 'exit') process.exit(1);
-        throw new Error(`injected failure at step ${this.first}`);
-      }
-      const t0 = performance.now();
-      const n = Math.min(this.engine.chunkSteps, this.steps - this.first);
-      this.engine.advance(this.first, n);
-      this.batcher.add(this.first, n);
-      if (this.first + n >= this.steps) this.batcher.flush();
-      this.waitingSince = performance.now();
-      this.compute += this.waitingSince - t0;
-    });
-  }
-
-  /** `sending`: time spent merging and sending this chunk's spikes [ms], which counts as compute. */
-  deliver(spikes: ChunkSpikes, sending: number): void {
-    this.guard(() => {
-      const t0 = performance.now();
-      this.wait += t0 - this.waitingSince - sending;
-      this.engine.deliver(spikes);
-      this.compute += performance.now() - t0 + sending;
-    });
-  }
-
-  summary(): WirePartitionSummary {
-    const { engine } = this;
-    return {
-      partition: this.plan.index, neurons: engine.populations.reduce((n, p) => n + p.size, 0), synapses: engine.synapseCount, build_s: this.build_s,
-      compute_s: this.compute / 1000, wait_s: this.wait / 1000, neuron_events: engine.neuronEvents, generator_events: engine.generatorEvents,
-    };
-  }
-
-  /** Names the partition and the step in any error, as a partition thread does. */
-  private guard(work: () => void): void {
-    try {
-      work();
-    } catch (error) {
-      throw new Error(`worker ${this.plan.index} failed at step ${this.first}: ${(error as Error).message}`);
-    }
-  }
+function wireSummary({ worker, ...rest }: PartitionSummary): WirePartitionSummary {
+  return { partition: worker, ...rest };
 }
 
 /** The plans of the partitions this node is asked to host, checked against the description. */

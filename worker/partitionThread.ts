@@ -21,6 +21,7 @@ import { MonitorBatcher } from '../src/exchange/monitorBatcher.ts';
 import { RelayThreadSide, type RelayBuffers } from '../src/exchange/nodeRelay.ts';
 import { PeerExchange } from '../src/exchange/peerExchange.ts';
 import type { SpikeExchange } from '../src/exchange/spikeExchange.ts';
+import { PartitionFailure, PartitionRun, type InjectedFailure } from './partitionRun.ts';
 
 interface PartitionTask {
   readonly description: NetworkDescription;
@@ -29,8 +30,7 @@ interface PartitionTask {
   readonly chunksPerBatch: number;
   /** Where monitor batches and the other `ThreadMessage`s go. */
   readonly port: MessagePort;
-  /** For tests of failure handling: throw, or end the thread, at the chunk that starts at `step`. */
-  readonly injectFailure?: { step: number; kind: 'throw' | 'exit' };
+  readonly injectFailure?: InjectedFailure;
 }
 
 export interface PeerPartitionTask extends PartitionTask {
@@ -71,45 +71,32 @@ export async function runNodePartition(task: NodePartitionTask): Promise<void> {
 
 function runPartition(task: PartitionTask, plan: PartitionPlan, exchange: SpikeExchange, built: () => void): PartitionSummary {
   const { description, steps, port } = task;
-  const worker = plan.index;
-  let first = 0;
+  let run: PartitionRun | null = null;
   try {
     const buildStart = performance.now();
     const engine = new PartitionEngine(description, plan);
     const build_s = (performance.now() - buildStart) / 1000;
     const neurons = engine.populations.reduce((n, p) => n + p.size, 0);
-    post(port, { kind: 'built', partition: worker, neurons, synapses: engine.synapseCount, build_s });
-    const L = engine.chunkSteps;
-    const batch = new MonitorBatcher(engine, task.chunksPerBatch, worker, (message) => post(port, { kind: 'batch', batch: message }));
-    let compute = 0;
-    let wait = 0;
+    post(port, { kind: 'built', partition: plan.index, neurons, synapses: engine.synapseCount, build_s });
+    const batcher = new MonitorBatcher(engine, task.chunksPerBatch, plan.index, (message) => post(port, { kind: 'batch', batch: message }));
+    run = new PartitionRun(engine, batcher, steps, build_s, task.injectFailure);
     built();
-    for (let chunk = 0; first < steps; chunk++, first += L) {
-      exchange.setProgress(first);
-      if (first === task.injectFailure?.step) {
-        if (task.injectFailure.kind === 'exit') process.exit(1);
-        throw new Error(`injected failure at step ${first}`);
-      }
-      const n = Math.min(L, steps - first);
+    for (let chunk = 0; chunk * engine.chunkSteps < steps; chunk++) {
+      exchange.setProgress(chunk * engine.chunkSteps);
+      run.advance(chunk);
       const t0 = performance.now();
-      engine.advance(first, n);
       exchange.share(chunk, engine.spikes);
-      batch.add(first, n);
       const t1 = performance.now();
       exchange.wait(chunk);
       const t2 = performance.now();
-      engine.deliver(exchange.received(chunk));
-      compute += t1 - t0 + (performance.now() - t2);
-      wait += t2 - t1;
+      const received = exchange.received(chunk);
+      run.deliver(received, t1 - t0 + performance.now() - t2);
     }
-    batch.flush();
-    return {
-      worker, neurons, synapses: engine.synapseCount, build_s, compute_s: compute / 1000, wait_s: wait / 1000,
-      neuron_events: engine.neuronEvents, generator_events: engine.generatorEvents,
-    };
+    return run.summary();
   } catch (error) {
-    if (!(error instanceof PeerAborted)) exchange.abort();
-    throw error instanceof PeerAborted ? error : new Error(`worker ${worker} failed at step ${first}: ${(error as Error).message}`);
+    if (error instanceof PeerAborted) throw error;
+    exchange.abort();
+    throw error instanceof PartitionFailure ? error : new PartitionFailure(plan.index, run?.first ?? 0, error);
   }
 }
 

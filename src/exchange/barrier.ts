@@ -16,7 +16,7 @@ const PROGRESS = 4;
 
 const SPIN = 4000;
 /** While sleeping, wake this often [ms] to check for an abort no one signalled. */
-const WAKE_MS = 200;
+export const WAKE_MS = 200;
 
 /** The message of `PeerAborted`; it survives the trip to the coordinator, where the class does not. */
 export const PEER_ABORTED = 'another worker failed';
@@ -25,6 +25,20 @@ export class PeerAborted extends Error {
   override readonly name = 'PeerAborted';
   constructor() {
     super(PEER_ABORTED);
+  }
+}
+
+/**
+ * Blocks while `control[slot]` still holds `value`: spins briefly, then sleeps on the slot, waking
+ * now and then to check the abort flag at `control[abortSlot]`; throws `PeerAborted` once it is set.
+ */
+export function waitForChange(control: Int32Array, slot: number, value: number, abortSlot: number): void {
+  for (let i = 0; i < SPIN; i++) {
+    if (Atomics.load(control, slot) !== value) return;
+  }
+  while (Atomics.load(control, slot) === value) {
+    if (Atomics.load(control, abortSlot) !== 0) throw new PeerAborted();
+    Atomics.wait(control, slot, value, WAKE_MS);
   }
 }
 
@@ -52,13 +66,8 @@ export class ThreadBarrier {
       Atomics.notify(c, GENERATION);
       return;
     }
-    for (let i = 0; i < SPIN; i++) {
-      if (Atomics.load(c, GENERATION) !== generation) return;
-    }
-    while (Atomics.load(c, GENERATION) === generation) {
-      if (Atomics.load(c, ABORTED) !== 0) throw new PeerAborted();
-      Atomics.wait(c, GENERATION, generation, WAKE_MS);
-    }
+    waitForChange(c, GENERATION, generation, ABORTED);
+    // An abort also moves the generation on, to wake everyone.
     if (Atomics.load(c, ABORTED) !== 0) throw new PeerAborted();
   }
 

@@ -13,10 +13,10 @@
  * c + 1, that is after each has delivered chunk c.
  */
 import { mergeSpikes } from '../engine/mergeSpikes.ts';
-import type { ChunkSpikes } from '../engine/population.ts';
-import { PeerAborted } from './barrier.ts';
+import { emptyChunkSpikes, type ChunkSpikes } from '../engine/population.ts';
+import { PeerAborted, WAKE_MS, waitForChange } from './barrier.ts';
 import type { SpikeExchange } from './spikeExchange.ts';
-import { slabView, spikeSlab, writeSlab, type SlabView } from './spikeSlabs.ts';
+import { SlabLists, slabView, spikeSlab, writeSlab, type SlabView } from './spikeSlabs.ts';
 
 /** Int32 slots of the control block. */
 const ARRIVED = 0; // slab writes so far, all threads and chunks together
@@ -25,9 +25,6 @@ const ABORTED = 2;
 /** Per thread, from this slot on: the first step of the chunk it is working on. */
 const PROGRESS = 4;
 
-const SPIN = 4000;
-/** While sleeping, wake this often [ms] to check for an abort no one signalled. */
-const WAKE_MS = 200;
 
 /** The shared memory of one node's run; it goes to every thread with its task. */
 export interface RelayBuffers {
@@ -73,14 +70,8 @@ export class RelayThreadSide implements SpikeExchange {
 
   /** Waits until the merged spikes of `chunk` are in; throws `PeerAborted` if the run was aborted. */
   wait(chunk: number): void {
-    const c = this.control;
-    for (let i = 0; i < SPIN; i++) {
-      if (Atomics.load(c, RELEASED) > chunk) return;
-    }
-    for (let released = Atomics.load(c, RELEASED); released <= chunk; released = Atomics.load(c, RELEASED)) {
-      if (Atomics.load(c, ABORTED) !== 0) throw new PeerAborted();
-      Atomics.wait(c, RELEASED, released, WAKE_MS);
-    }
+    // Released counts whole chunks: it holds `chunk` until the main thread releases this one.
+    waitForChange(this.control, RELEASED, chunk, ABORTED);
   }
 
   /** The merged spikes of the chunk just waited for. */
@@ -104,21 +95,18 @@ export class RelayThreadSide implements SpikeExchange {
 /** What the node's main thread sees of the relay. */
 export class RelayNodeSide {
   private readonly control: Int32Array;
-  private readonly slabs: SlabView[][];
-  private readonly merged: SlabView;
-  /** Every thread's spikes of a chunk, as lists over the slabs; only their counts change per chunk. */
+  private readonly slabs: SlabLists;
+  /** Per parity: the main thread's own spikes (set per chunk), then the threads' slabs. */
   private readonly lists: ChunkSpikes[][];
+  private readonly merged: SlabView;
+  readonly threads: number;
 
   constructor(buffers: RelayBuffers) {
     this.control = new Int32Array(buffers.control);
-    this.slabs = [0, 1].map((parity) => buffers.slabs.map((slab) => slabView(slab, parity)));
-    // The first list is the main thread's own partition, set per chunk.
-    this.lists = this.slabs.map((views) => [{ steps: new Int32Array(0), gids: new Uint32Array(0), count: 0 }, ...views.map((view) => ({ steps: view.steps, gids: view.gids, count: 0 }))]);
+    this.slabs = new SlabLists(buffers.slabs);
+    this.lists = this.slabs.lists.map((lists) => [emptyChunkSpikes(0), ...lists]);
     this.merged = slabView(buffers.merged, 0);
-  }
-
-  get threads(): number {
-    return this.slabs[0].length;
+    this.threads = buffers.slabs.length;
   }
 
   /** Resolves once every thread has shared its spikes of `chunk`; throws `PeerAborted` on abort. */
@@ -135,8 +123,8 @@ export class RelayNodeSide {
 
   /** Merges `own` (the main thread's partition) and the threads' spikes of `chunk` (after `arrivals`) into `out`, in canonical order. */
   collect(chunk: number, own: ChunkSpikes, out: ChunkSpikes): void {
+    this.slabs.read(chunk); // counts the lists shared with `this.lists`
     const lists = this.lists[chunk & 1];
-    this.slabs[chunk & 1].forEach((view, t) => (lists[t + 1].count = view.header[0]));
     lists[0] = own;
     mergeSpikes(lists, out);
   }

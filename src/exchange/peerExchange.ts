@@ -7,14 +7,12 @@ import { mergeSpikes } from '../engine/mergeSpikes.ts';
 import { emptyChunkSpikes, type ChunkSpikes } from '../engine/population.ts';
 import { ThreadBarrier } from './barrier.ts';
 import type { SpikeExchange } from './spikeExchange.ts';
-import { slabView, writeSlab, type SlabView } from './spikeSlabs.ts';
+import { SlabLists, slabView, writeSlab, type SlabView } from './spikeSlabs.ts';
 
 export class PeerExchange implements SpikeExchange {
   private readonly barrier: ThreadBarrier;
   private readonly mine: SlabView[];
-  private readonly all: SlabView[][];
-  /** Every worker's spikes of a chunk, as lists over the slabs; only their counts change per chunk. */
-  private readonly lists: ChunkSpikes[][];
+  private readonly all: SlabLists;
   private readonly merged: ChunkSpikes;
 
   constructor(
@@ -25,8 +23,7 @@ export class PeerExchange implements SpikeExchange {
   ) {
     this.barrier = new ThreadBarrier(control, slabs.length);
     this.mine = [0, 1].map((parity) => slabView(slabs[worker], parity));
-    this.all = [0, 1].map((parity) => slabs.map((slab) => slabView(slab, parity)));
-    this.lists = this.all.map((views) => views.map((view) => ({ steps: view.steps, gids: view.gids, count: 0 })));
+    this.all = new SlabLists(slabs);
     this.merged = emptyChunkSpikes(Math.max(1, mergedCapacity));
   }
 
@@ -44,9 +41,7 @@ export class PeerExchange implements SpikeExchange {
   }
 
   received(chunk: number): ChunkSpikes {
-    const lists = this.lists[chunk & 1];
-    this.all[chunk & 1].forEach((view, w) => (lists[w].count = view.header[0]));
-    mergeSpikes(lists, this.merged);
+    mergeSpikes(this.all.read(chunk), this.merged);
     return this.merged;
   }
 

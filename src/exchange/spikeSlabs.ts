@@ -34,3 +34,22 @@ export function writeSlab(slab: SlabView, spikes: ChunkSpikes): void {
   slab.gids.set(spikes.gids.subarray(0, spikes.count));
   slab.header[0] = spikes.count;
 }
+
+/** A set of slabs read as spike lists over the shared memory, per parity: only the counts change per chunk. */
+export class SlabLists {
+  private readonly views: SlabView[][];
+  readonly lists: ChunkSpikes[][];
+
+  constructor(slabs: readonly SharedArrayBuffer[]) {
+    this.views = [0, 1].map((parity) => slabs.map((slab) => slabView(slab, parity)));
+    this.lists = this.views.map((views) => views.map((view) => ({ steps: view.steps, gids: view.gids, count: 0 })));
+  }
+
+  /** The slabs' spikes of `chunk`, once their writers have passed the chunk's barrier. */
+  read(chunk: number): ChunkSpikes[] {
+    const views = this.views[chunk & 1];
+    const lists = this.lists[chunk & 1];
+    for (let i = 0; i < views.length; i++) lists[i].count = views[i].header[0];
+    return lists;
+  }
+}

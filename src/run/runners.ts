@@ -39,7 +39,7 @@ export function threadRunner(): ThreadRunner {
 }
 
 export interface NodeRunOptions extends Pick<ThreadRunOptions, 'steps' | 'recorders' | 'onProgress' | 'batchSteps'> {
-  /** host:port of each node; each hosts one partition. */
+  /** host:port of each node; each hosts as many partitions as it has threads (`--threads`). */
   readonly nodes: readonly string[];
   /** The cluster's shared secret. */
   readonly token: string;

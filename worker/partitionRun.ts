@@ -1,0 +1,89 @@
+/**
+ * One partition's part in the chunk loop, whichever thread runs it: advancing a chunk, cutting
+ * monitor batches, counting time computing and waiting, and errors that name the partition and
+ * the step. A partition thread drives it in a loop (`partitionThread.ts`); a worker node's main
+ * thread drives its own partition chunk by chunk, between messages (`nodeRun.ts`).
+ */
+import type { PartitionEngine } from '../src/engine/partitionEngine.ts';
+import type { ChunkSpikes } from '../src/engine/population.ts';
+import type { PartitionSummary } from '../src/exchange/messages.ts';
+import type { MonitorBatcher } from '../src/exchange/monitorBatcher.ts';
+
+/** For tests of failure handling: throw, or end the thread, at the chunk that starts at `step`. */
+export interface InjectedFailure {
+  readonly step: number;
+  readonly kind: 'throw' | 'exit';
+}
+
+/** An error in a partition, named by partition and step; the message is what users see. */
+export class PartitionFailure extends Error {
+  constructor(partition: number, step: number, cause: unknown) {
+    super(`worker ${partition} failed at step ${step}: ${(cause as Error).message}`);
+  }
+}
+
+export class PartitionRun {
+  /** First step of the chunk being run. */
+  first = 0;
+  private compute = 0;
+  private wait = 0;
+  /** When the last `advance` ended. */
+  private advanced = 0;
+
+  constructor(
+    readonly engine: PartitionEngine,
+    private readonly batcher: MonitorBatcher,
+    private readonly steps: number,
+    private readonly build_s: number,
+    private readonly injectFailure?: InjectedFailure,
+  ) {}
+
+  get partition(): number {
+    return this.engine.plan.index;
+  }
+
+  /** Runs chunk `chunk`; its spikes land in `engine.spikes`, its monitor data in the batcher. */
+  advance(chunk: number): void {
+    const { engine, steps } = this;
+    const first = (this.first = chunk * engine.chunkSteps);
+    try {
+      if (first === this.injectFailure?.step) {
+        if (this.injectFailure.kind === 'exit') process.exit(1);
+        throw new Error(`injected failure at step ${first}`);
+      }
+      const t0 = performance.now();
+      const n = Math.min(engine.chunkSteps, steps - first);
+      engine.advance(first, n);
+      this.batcher.add(first, n);
+      if (first + n >= steps) this.batcher.flush();
+      this.advanced = performance.now();
+      this.compute += this.advanced - t0;
+    } catch (error) {
+      throw new PartitionFailure(this.partition, first, error);
+    }
+  }
+
+  /**
+   * Delivers every partition's spikes of the chunk. `busy`: time since `advance` spent working
+   * (sharing, merging, sending spikes) rather than waiting [ms].
+   */
+  deliver(spikes: ChunkSpikes, busy: number): void {
+    try {
+      const t0 = performance.now();
+      this.wait += t0 - this.advanced - busy;
+      this.engine.deliver(spikes);
+      this.compute += performance.now() - t0 + busy;
+    } catch (error) {
+      throw new PartitionFailure(this.partition, this.first, error);
+    }
+  }
+
+  summary(): PartitionSummary {
+    const { engine } = this;
+    return {
+      worker: this.partition, neurons: engine.populations.reduce((n, p) => n + p.size, 0), synapses: engine.synapseCount,
+      build_s: this.build_s, compute_s: this.compute / 1000, wait_s: this.wait / 1000,
+      neuron_events: engine.neuronEvents, generator_events: engine.generatorEvents,
+    };
+  }
+}
