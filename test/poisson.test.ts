@@ -1,7 +1,7 @@
 import test from 'ava';
 import { simulate, population } from './helpers.ts';
 import type { TraceMatrix } from '../src/index.ts';
-import { PoissonSampler } from '../src/random/distributions.ts';
+import { GUIDE_BITS, PoissonSampler, countFrom } from '../src/random/distributions.ts';
 import { Purpose, streamKey } from '../src/random/counter.ts';
 
 /** Poisson counts per step reach a LIF population as jumps of 1 mV, recorded as V with tau_m ≈ ∞. */
@@ -109,4 +109,25 @@ test('small-mean Poisson inversion matches the cumulative distribution exactly i
     p *= mean / (k + 1);
   }
   t.true(chi2 < 35, `chi² ${chi2} with 10 degrees of freedom`);
+});
+
+test('the guide table gives the count of a full search for every x at the edges of buckets and thresholds', (t) => {
+  const bucket = 2 ** (32 - GUIDE_BITS);
+  for (const mean of [0, 0.002, 0.5, 2, 7.5, 30]) {
+    const sampler = new PoissonSampler(mean);
+    const thresholds = sampler.thresholds!;
+    const guide = sampler.guide!;
+    const probes = new Set<number>();
+    for (let m = 0; m < guide.length; m++) probes.add(m * bucket).add((m + 1) * bucket - 1);
+    for (const edge of thresholds) for (const dx of [-1, 0, 1]) if (edge + dx >= 0 && edge + dx < 2 ** 32) probes.add(edge + dx);
+    let wrong = 0;
+    let exactBuckets = 0;
+    for (const x of probes) {
+      const g = guide[Math.floor(x / bucket)];
+      if ((g >= 0 ? g : countFrom(thresholds, x, ~g)) !== countFrom(thresholds, x, 0)) wrong++;
+    }
+    for (const g of guide) if (g >= 0) exactBuckets++;
+    t.is(wrong, 0, `mean ${mean}: ${wrong} of ${probes.size} probes differ`);
+    if (mean === 2) t.true(exactBuckets > 0.99 * guide.length, `mean 2: only ${exactBuckets} of ${guide.length} buckets resolved by the guide`);
+  }
 });

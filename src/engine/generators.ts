@@ -10,7 +10,7 @@
  */
 import type { GeneratorDescription } from '../ir/description.ts';
 import { Purpose, keyedBits, mixCounter, streamKey } from '../random/counter.ts';
-import { GUIDE_BITS, PoissonSampler } from '../random/distributions.ts';
+import { GUIDE_BITS, PoissonSampler, countFrom } from '../random/distributions.ts';
 import type { RowDelivery } from './connectivity/delivery.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { specialise } from './specialise.ts';
@@ -73,27 +73,27 @@ export class PoissonSource extends GeneratorSource {
       // which changes no sum.
       const { rowStart, targets, weight, delay } = only.table;
       const targetOf = Uint32Array.from(this.activeOutputs, (j) => targets[rowStart[j]]);
-      this.emit = specialise(poissonEmitOneEach, keyHi, keyLo, sampler.thresholds, sampler.guide!, mixCounter, keyedBits, 32 - GUIDE_BITS,
+      this.emit = specialise(poissonEmitOneEach, keyHi, keyLo, sampler.thresholds, sampler.guide!, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
         this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize, this.tally);
       return;
     }
     const deliveries = links.map((l) => l.deliver);
     const single = deliveries.length === 1 ? deliveries[0] : null;
-    this.emit = specialise(poissonEmit, this.activeOutputs, keyHi, keyLo, sampler, sampler.thresholds, sampler.guide, mixCounter, keyedBits, 32 - GUIDE_BITS,
+    this.emit = specialise(poissonEmit, this.activeOutputs, keyHi, keyLo, sampler, sampler.thresholds, sampler.guide, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
       this.firstStep, this.stopStep, single, deliveries, this.tally);
   }
 }
 
 /**
  * Small means (the usual case) invert the cumulative table inline — the same draw as
- * `PoissonSampler.sample`, written out so the hot loop makes no calls; large means call the sampler.
+ * `PoissonSampler.sample`, written out so the hot loop makes no calls but the rare `countFrom`;
+ * large means call the sampler.
  */
 function poissonEmit(
   outputs: Uint32Array, keyHi: Uint32Array, keyLo: Uint32Array, sampler: PoissonSampler, thresholds: Float64Array | null, guide: Int32Array | null,
-  mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
+  countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
   single: RowDelivery | null, deliveries: RowDelivery[], tally: { events: number },
 ) {
-  const last = thresholds === null ? 0 : thresholds.length - 1;
   return (t: number): void => {
     if (t < firstStep || t >= stopStep) return;
     const mixed = mixCounter(t);
@@ -103,7 +103,7 @@ function poissonEmit(
       if (thresholds !== null) {
         const x = keyedBits(keyHi[a], keyLo[a], mixed);
         count = guide![x >>> guideShift];
-        while (count < last && x > thresholds[count]) count++;
+        if (count < 0) count = countFrom(thresholds, x, ~count);
       } else {
         count = sampler.sample(keyHi[a], keyLo[a], t);
       }
@@ -118,11 +118,10 @@ function poissonEmit(
 /** `poissonEmit` for outputs with exactly one synapse each, one weight and one delay. */
 function poissonEmitOneEach(
   keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array,
-  mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
+  countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
   targetOf: Uint32Array, weight: number, delay: number, ring: Float64Array, size: number, ringSize: number,
   tally: { events: number },
 ) {
-  const last = thresholds.length - 1;
   return (t: number): void => {
     if (t < firstStep || t >= stopStep) return;
     const base = ((t + delay) % ringSize) * size;
@@ -131,7 +130,7 @@ function poissonEmitOneEach(
     for (let a = 0; a < targetOf.length; a++) {
       const x = keyedBits(keyHi[a], keyLo[a], mixed);
       let count = guide[x >>> guideShift];
-      while (count < last && x > thresholds[count]) count++;
+      if (count < 0) count = countFrom(thresholds, x, ~count);
       ring[base + targetOf[a]] += count * weight;
       events += count;
     }
