@@ -15,19 +15,11 @@ import {
   type CoordinatorMessage, type NodeMessage,
 } from '../src/exchange/grpcContract.ts';
 import type { NodeRunOptions, NodeRunStats } from '../src/run/runners.ts';
+import { NodeError } from './nodeError.ts';
 import { RunCollector } from './runCollector.ts';
 import { planPartitions } from './planPartitions.ts';
 
-export class NodeError extends Error {
-  override readonly name = 'NodeError';
-  constructor(
-    readonly node: string,
-    readonly chunk: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { NodeError };
 
 export async function runNodes(description: NetworkDescription, options: NodeRunOptions): Promise<NodeRunStats> {
   const { nodes, steps } = options;

@@ -14,6 +14,7 @@ import { spikeSlab } from '../src/exchange/spikeSlabs.ts';
 import type { PartitionSummary, ThreadMessage } from '../src/exchange/messages.ts';
 import type { ThreadRunOptions, ThreadRunStats } from '../src/run/runners.ts';
 import type { PeerPartitionTask } from '../worker/partitionThread.ts';
+import { threadScript } from '../worker/threadScript.ts';
 import { RunCollector } from './runCollector.ts';
 import { planPartitions } from './planPartitions.ts';
 
@@ -28,8 +29,6 @@ export class WorkerError extends Error {
   }
 }
 
-const entry = new URL('../worker/threadEntry.mjs', import.meta.url);
-
 function defaultWorkers(): number {
   return availableParallelism();
 }
@@ -43,7 +42,7 @@ export async function runThreads(description: NetworkDescription, options: Threa
   const control = controlBlock(workers);
   const barrier = new ThreadBarrier(control, workers);
   const slabs = plans.map((plan) => spikeSlab(Math.max(1, plan.slices.reduce((n, s) => n + s.stop - s.start, 0) * L)));
-  const pool = new Piscina({ filename: entry.href, minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
+  const pool = new Piscina({ ...(await threadScript()), minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
   const ports: MessagePort[] = [];
   try {
     const tasks = plans.map((_, worker) => {

@@ -4,12 +4,11 @@
  * and replaces it once the run is over: the old threads, and all the memory of the run, go with it.
  */
 import { Piscina } from 'piscina';
-
-const entry = new URL('./threadEntry.mjs', import.meta.url);
+import { threadScript } from './threadScript.ts';
 
 /** A pool of `threads` threads, resolved once each has started and loaded the engine. */
 export async function warmPool(threads: number): Promise<Piscina> {
-  const pool = new Piscina({ filename: entry.href, minThreads: threads, maxThreads: threads, idleTimeout: Infinity, concurrentTasksPerWorker: 1 });
+  const pool = new Piscina({ ...(await threadScript()), minThreads: threads, maxThreads: threads, idleTimeout: Infinity, concurrentTasksPerWorker: 1 });
   await Promise.all(Array.from({ length: threads }, () => pool.run(null, { name: 'warm' })));
   return pool;
 }

@@ -12,19 +12,17 @@ import { runLocal, stepsFor } from '../run/runLocal.ts';
 import { nodeRunner, threadRunner } from '../run/runners.ts';
 import { readSecret, readSecretFile } from './secrets.ts';
 import { parseRunArgs, traceMonitor, USAGE } from './args.ts';
-import { writeParquet } from './duckdbTables.ts';
 import { loadModel } from './loadModel.ts';
-import { plotCommand } from './plotCommand.ts';
 import { ProgressBar } from './progress.ts';
 import { runManifest } from './runManifest.ts';
-import { sqlCommand } from './sqlCommand.ts';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'run') return await run(rest);
-    if (command === 'sql') return await sqlCommand(rest);
-    if (command === 'plot') return await plotCommand(rest);
+    // DuckDB and the plotting canvas take a noticeable time to load; only their commands load them.
+    if (command === 'sql') return await (await import('./sqlCommand.ts')).sqlCommand(rest);
+    if (command === 'plot') return await (await import('./plotCommand.ts')).plotCommand(rest);
     if (command === undefined || command === '--help' || command === '-h') {
       console.log(USAGE);
       return command === undefined ? 1 : 0;
@@ -73,7 +71,7 @@ async function run(argv: readonly string[]): Promise<number> {
       ? runLocal(description, { steps, recorders, onProgress })
       : await threadRunner()(description, { steps, workers, recorders, onProgress });
   bar?.done();
-  const written = args.out && recording && args.format === 'parquet' ? await writeParquet(args.out) : [];
+  const written = args.out && recording && args.format === 'parquet' ? await (await import('./duckdbTables.ts')).writeParquet(args.out) : [];
   const manifest = runManifest(description, stats, (performance.now() - wallStart) / 1000);
   if (args.out) writeFileSync(join(args.out, 'run.json'), JSON.stringify(manifest, null, 2) + '\n');
 

@@ -4,23 +4,29 @@
  * slices.
  */
 import { closeSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { AsyncByteQueue, RecordBatchFileWriter, RecordBatchReader, type RecordBatch, type Schema } from 'apache-arrow';
+import type { AsyncByteQueue, RecordBatch, Schema } from 'apache-arrow';
+import { arrow } from './arrowLibrary.ts';
 
-/** The writer's byte queue, turned into synchronous writes to a file. */
-class FileSink extends AsyncByteQueue {
-  constructor(private readonly fd: number) {
-    super();
-  }
+/** The writer's byte queue, turned into synchronous writes to a file (a class made once Arrow is loaded). */
+let FileSink: (new (fd: number) => AsyncByteQueue) | undefined;
 
-  override write(value: Uint8Array): void {
-    if (value.byteLength > 0) writeSync(this.fd, value);
-  }
+function fileSinkClass(): new (fd: number) => AsyncByteQueue {
+  return (FileSink ??= class extends arrow().AsyncByteQueue {
+    constructor(private readonly fd: number) {
+      super();
+    }
+
+    override write(value: Uint8Array): void {
+      if (value.byteLength > 0) writeSync(this.fd, value);
+    }
+  });
 }
 
 /** Opens `path` for an Arrow writer; returns the sink and a function that closes the file. */
 export function fileSink(path: string): { sink: AsyncByteQueue; close: () => void } {
+  const Sink = fileSinkClass();
   const fd = openSync(path, 'w');
-  return { sink: new FileSink(fd), close: () => closeSync(fd) };
+  return { sink: new Sink(fd), close: () => closeSync(fd) };
 }
 
 /** The record batches of an Arrow IPC stream or file, read in 1 MiB slices. */
@@ -31,7 +37,7 @@ export function* streamBatches(path: string): Generator<RecordBatch> {
       const buffer = new Uint8Array(1 << 20);
       for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) yield buffer.slice(0, n);
     };
-    yield* RecordBatchReader.from(slices());
+    yield* arrow().RecordBatchReader.from(slices());
   } finally {
     closeSync(fd);
   }
@@ -41,7 +47,7 @@ export function* streamBatches(path: string): Generator<RecordBatch> {
 export function streamToFile(streamPath: string, filePath: string, schema: Schema): void {
   const partial = `${filePath}.partial`;
   const { sink, close } = fileSink(partial);
-  const writer = new RecordBatchFileWriter();
+  const writer = new (arrow().RecordBatchFileWriter)();
   writer.reset(sink, schema);
   for (const batch of streamBatches(streamPath)) writer.write(batch);
   writer.finish();

@@ -11,11 +11,12 @@
  */
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { Float64, Int64, RecordBatch, RecordBatchStreamWriter, Struct, Uint32, makeData, type Schema, type Vector, type Utf8 } from 'apache-arrow';
+import type { RecordBatchStreamWriter, Schema, Utf8, Vector } from 'apache-arrow';
+import { arrow } from './arrowLibrary.ts';
 import { populationOffsets } from '../engine/layout.ts';
 import type { NetworkDescription } from '../ir/description.ts';
 import type { ChunkRecord } from './chunkRecord.ts';
-import { dictionary, populationType, runMetadata, spikeSchema, traceSchema, variableType } from './arrowSchema.ts';
+import { dictionary, runMetadata, spikeSchema, traceSchema } from './arrowSchema.ts';
 import { fileSink, streamToFile } from './arrowFiles.ts';
 import { sliceOf, type Recorder, type RunInfo } from './recorder.ts';
 
@@ -35,7 +36,7 @@ class BatchedColumns {
   rows = 0;
   /** Most rows held at once; never more than the batch size. */
   peakRows = 0;
-  private readonly writer = new RecordBatchStreamWriter();
+  private readonly writer: RecordBatchStreamWriter;
   private readonly close: () => void;
 
   constructor(
@@ -53,6 +54,7 @@ class BatchedColumns {
     this.value = variables ? new Float64Array(capacity) : null;
     const { sink, close } = fileSink(streamPath);
     this.close = close;
+    this.writer = new (arrow().RecordBatchStreamWriter)();
     this.writer.reset(sink, schema);
   }
 
@@ -67,15 +69,16 @@ class BatchedColumns {
   flush(): void {
     const n = this.rows;
     if (n === 0) return;
+    const { Float64, Int64, RecordBatch, Struct, Uint32, makeData } = arrow();
     const column = <T>(type: T, data: ArrayLike<unknown>) => makeData({ type, length: n, nullCount: 0, data: (data as Int32Array).slice(0, n) } as never);
     const children = [
       column(new Int64(), this.step),
       column(new Float64(), this.time),
-      makeData({ type: populationType, length: n, nullCount: 0, data: this.population.slice(0, n), dictionary: this.populations }),
+      makeData({ type: this.schema.fields[2].type, length: n, nullCount: 0, data: this.population.slice(0, n), dictionary: this.populations }),
       column(new Uint32(), this.neuron),
     ];
     if (this.variables) {
-      children.push(makeData({ type: variableType, length: n, nullCount: 0, data: this.variable!.slice(0, n), dictionary: this.variables }));
+      children.push(makeData({ type: this.schema.fields[4].type, length: n, nullCount: 0, data: this.variable!.slice(0, n), dictionary: this.variables }));
       children.push(column(new Float64(), this.value!));
     }
     const struct = makeData({ type: new Struct(this.schema.fields), length: n, nullCount: 0, children });

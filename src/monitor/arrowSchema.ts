@@ -7,13 +7,24 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Dictionary, Field, Float64, Int32, Int64, Schema, Uint32, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
+import type { Dictionary, Int32, Schema, Utf8, Vector } from 'apache-arrow';
 import type { NetworkDescription } from '../ir/description.ts';
+import { arrow } from './arrowLibrary.ts';
 
-export const populationType = new Dictionary(new Utf8(), new Int32(), 0);
-export const variableType = new Dictionary(new Utf8(), new Int32(), 1);
+/** The type of the `population` column: names, dictionary-encoded (dictionary id 0). */
+function populationType(): Dictionary<Utf8, Int32> {
+  const { Dictionary, Int32, Utf8 } = arrow();
+  return new Dictionary(new Utf8(), new Int32(), 0);
+}
+
+/** The type of the `variable` column (dictionary id 1). */
+function variableType(): Dictionary<Utf8, Int32> {
+  const { Dictionary, Int32, Utf8 } = arrow();
+  return new Dictionary(new Utf8(), new Int32(), 1);
+}
 
 export function dictionary(names: readonly string[]): Vector<Utf8> {
+  const { Utf8, vectorFromArray } = arrow();
   return vectorFromArray(names as string[], new Utf8());
 }
 
@@ -41,11 +52,12 @@ export function runMetadata(description: NetworkDescription): Map<string, string
 }
 
 export function spikeSchema(metadata: Map<string, string>): Schema {
+  const { Field, Float64, Int64, Schema, Uint32 } = arrow();
   return new Schema(
     [
       new Field('step', new Int64(), false),
       new Field('time_ms', new Float64(), false),
-      new Field('population', populationType, false),
+      new Field('population', populationType(), false),
       new Field('neuron', new Uint32(), false),
     ],
     metadata,
@@ -53,13 +65,14 @@ export function spikeSchema(metadata: Map<string, string>): Schema {
 }
 
 export function traceSchema(metadata: Map<string, string>): Schema {
+  const { Field, Float64, Int64, Schema, Uint32 } = arrow();
   return new Schema(
     [
       new Field('step', new Int64(), false),
       new Field('time_ms', new Float64(), false),
-      new Field('population', populationType, false),
+      new Field('population', populationType(), false),
       new Field('neuron', new Uint32(), false),
-      new Field('variable', variableType, false),
+      new Field('variable', variableType(), false),
       new Field('value', new Float64(), false),
     ],
     metadata,

@@ -2,7 +2,12 @@
  * A plot frame on a canvas: margins, "nice" ticks, tick labels, axis labels and a title, and the
  * mapping from data to pixels. Raster and line plots draw inside it.
  */
-import { createCanvas, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { createRequire } from 'node:module';
+import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
+
+// The native canvas loads on the first plot rather than with the package: most programs never plot.
+const require = createRequire(import.meta.url);
+const createCanvas = (width: number, height: number): Canvas => (require('@napi-rs/canvas') as typeof import('@napi-rs/canvas')).createCanvas(width, height);
 
 export interface FrameOptions {
   title?: string;

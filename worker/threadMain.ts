@@ -1,0 +1,10 @@
+/**
+ * What a worker thread offers piscina: a partition of a run on one machine (the default export), a
+ * partition hosted by a worker node (`runNodePartition`), or the synapse tables of the partition a
+ * worker node runs on its main thread (`buildTables`); `warm` does nothing, for a pool to start its
+ * threads before they are needed. Threads load it as one bundled file (`threadScript.ts`).
+ */
+export { runPeerPartition as default, runNodePartition } from './partitionThread.ts';
+export { buildTables } from './tableBuilder.ts';
+
+export async function warm(): Promise<void> {}

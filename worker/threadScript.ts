@@ -1,0 +1,78 @@
+/**
+ * The file worker threads load. A thread does not inherit the parent's TypeScript loader: under tsx
+ * it would register its own and compile the engine again, ≈ 0.35 s per thread alone and twice that
+ * when two start together on two cores. So the first pool of a process bundles `threadMain.ts` and
+ * everything it imports into one JavaScript file with esbuild (≈ 0.1 s), named by its content so that
+ * a changed source never meets a stale bundle, and every thread loads that in ≈ 0.05 s. Should the
+ * bundle not be made (esbuild missing, no writable temporary directory), threads load the sources
+ * through tsx instead (`threadEntry.mjs`): slower to start, the same code.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const sources = new URL('./threadMain.ts', import.meta.url);
+const fallback = new URL('./threadEntry.mjs', import.meta.url).href;
+
+/** Piscina's `filename` and `execArgv` for the threads of a pool. */
+export interface ThreadScript {
+  readonly filename: string;
+  readonly execArgv: string[];
+}
+
+let script: Promise<ThreadScript> | undefined;
+
+/** The bundle, or the tsx entry. */
+export function threadScript(): Promise<ThreadScript> {
+  script ??= bundle().then(
+    (filename) => ({ filename, execArgv: withoutTsx(process.execArgv) }),
+    () => ({ filename: fallback, execArgv: process.execArgv }),
+  );
+  return script;
+}
+
+/**
+ * Node's options for the threads, less a tsx loader (`node --import tsx`, as the tests run): threads
+ * inherit the parent's options, and one that registered tsx would spend the time the bundle saves.
+ */
+function withoutTsx(argv: readonly string[]): string[] {
+  const loader = /^--(import|loader|experimental-loader|require)$/;
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s);
+    if (!loader.test(flag)) kept.push(argv[i]);
+    else if (inline !== undefined) {
+      if (!inline.startsWith('tsx')) kept.push(argv[i]);
+    } else {
+      if (!argv[i + 1]?.startsWith('tsx')) kept.push(argv[i], argv[i + 1]);
+      i++;
+    }
+  }
+  return kept;
+}
+
+async function bundle(): Promise<string> {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [fileURLToPath(sources)],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].contents;
+  const dir = join(tmpdir(), `spikegrid-threads-${process.getuid?.() ?? 'user'}`);
+  const path = join(dir, `${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+  if (!existsSync(path)) {
+    mkdirSync(dir, { recursive: true });
+    // Written whole, then renamed: a thread of another process never loads half a file.
+    const partial = `${path}.${process.pid}.partial`;
+    writeFileSync(partial, code);
+    renameSync(partial, path);
+  }
+  return pathToFileURL(path).href;
+}
