@@ -12,7 +12,8 @@
  * All2All, CustomConn), which is what a per-connection weight or delay array is indexed by.
  */
 import type { ConnectionRule } from '../../ir/description.ts';
-import { Purpose, streamKey, uniform } from '../../random/counter.ts';
+import { Purpose, bits32, streamKey } from '../../random/counter.ts';
+import { GeometricSkips } from '../../random/geometricSkips.ts';
 import { uniformIndex } from '../../random/distributions.ts';
 
 export interface RuleContext {
@@ -67,17 +68,17 @@ export function expandRule(rule: ConnectionRule, c: RuleContext, emit: Emit): vo
 /** Each pair independently with probability p: geometric skips over the sources of each target. */
 function fixedProb(p: number, skipSelf: boolean, c: RuleContext, emit: Emit): void {
   if (p <= 0) return;
-  const logQ = Math.log1p(-p);
+  const skips = p < 1 ? new GeometricSkips(p) : null;
   for (let j = c.start; j < c.stop; j++) {
-    if (p >= 1) {
+    if (skips === null) {
       for (let i = 0; i < c.nPre; i++) if (!(skipSelf && i === j)) emit(i, j, -1);
       continue;
     }
     const { hi, lo } = streamKey(c.seed, Purpose.connect, c.projection, j);
     let counter = 0;
-    for (let i = Math.floor(Math.log(uniform(hi, lo, counter++)) / logQ); i < c.nPre; ) {
+    for (let i = skips.gap(bits32(hi, lo, counter++)); i < c.nPre; ) {
       if (!(skipSelf && i === j)) emit(i, j, -1);
-      i += 1 + Math.floor(Math.log(uniform(hi, lo, counter++)) / logQ);
+      i += 1 + skips.gap(bits32(hi, lo, counter++));
     }
   }
 }
