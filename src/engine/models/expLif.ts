@@ -89,26 +89,35 @@ function expLifStep(
   p22: number, p11ex: number, p11in: number, p21ex: number, p21in: number, p20: number, iE: number, theta: number, vReset: number, refractorySteps: number, currentInput: boolean,
 ) {
   const { size, gidStart, v, iEx, iIn, iDc, refractory, ringPositive, ringNegative, ringCurrent } = state;
+  // Without generator current, I_dc stays +0: the drive is the same number every step.
+  const constantDrive = (iE + 0) * p20;
   return (t: number, slot: number, out: ChunkSpikes): void => {
     const base = slot * size;
     for (let i = 0; i < size; i++) {
-      if (refractory[i] === 0) {
-        v[i] = v[i] * p22 + iEx[i] * p21ex + iIn[i] * p21in + (iE + iDc[i]) * p20;
+      // State in locals: V cannot know that the arrays never overlap, and would load each again
+      // after every store.
+      let vi = v[i];
+      const ex = iEx[i];
+      const inh = iIn[i];
+      const r = refractory[i];
+      if (r === 0) {
+        vi = vi * p22 + ex * p21ex + inh * p21in + (currentInput ? (iE + iDc[i]) * p20 : constantDrive);
       } else {
-        refractory[i]--;
+        refractory[i] = r - 1;
       }
       const at = base + i;
-      iEx[i] = iEx[i] * p11ex + ringPositive[at];
-      iIn[i] = iIn[i] * p11in + ringNegative[at];
+      iEx[i] = ex * p11ex + ringPositive[at];
+      iIn[i] = inh * p11in + ringNegative[at];
       ringPositive[at] = 0;
       ringNegative[at] = 0;
-      if (v[i] >= theta) {
+      if (vi >= theta) {
         refractory[i] = refractorySteps;
-        v[i] = vReset;
+        vi = vReset;
         const n = out.count++;
         out.steps[n] = t;
         out.gids[n] = gidStart + i;
       }
+      v[i] = vi;
       if (currentInput) {
         iDc[i] = ringCurrent[at];
         ringCurrent[at] = 0;

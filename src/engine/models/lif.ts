@@ -65,24 +65,31 @@ function lifStep(
   p33: number, p30: number, iE: number, theta: number, vReset: number, vMin: number, refractorySteps: number, currentInput: boolean,
 ) {
   const { size, gidStart, v, iDc, refractory, ringPositive: ring, ringCurrent } = state;
+  // Without generator current, I_dc stays +0: the drive is the same number every step.
+  const constantDrive = p30 * (iE + 0);
   return (t: number, slot: number, out: ChunkSpikes): void => {
     const base = slot * size;
     for (let i = 0; i < size; i++) {
       const at = base + i;
-      if (refractory[i] === 0) {
-        const next = p33 * v[i] + p30 * (iE + iDc[i]) + ring[at];
-        v[i] = next < vMin ? vMin : next;
+      // State in locals: V cannot know that v, the ring and refractory never overlap, and would
+      // load each again after every store.
+      let vi = v[i];
+      const r = refractory[i];
+      if (r === 0) {
+        const next = p33 * vi + (currentInput ? p30 * (iE + iDc[i]) : constantDrive) + ring[at];
+        vi = next < vMin ? vMin : next;
       } else {
-        refractory[i]--;
+        refractory[i] = r - 1;
       }
       ring[at] = 0;
-      if (v[i] >= theta) {
+      if (vi >= theta) {
         refractory[i] = refractorySteps;
-        v[i] = vReset;
+        vi = vReset;
         const n = out.count++;
         out.steps[n] = t;
         out.gids[n] = gidStart + i;
       }
+      v[i] = vi;
       if (currentInput) {
         iDc[i] = ringCurrent[at];
         ringCurrent[at] = 0;
