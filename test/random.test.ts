@@ -1,6 +1,6 @@
 import test from 'ava';
 import { Purpose, bits32, streamKey, uniform } from '../src/random/counter.ts';
-import { standardNormal } from '../src/random/distributions.ts';
+import { standardNormal } from '../src/random/ziggurat.ts';
 
 test('uniform numbers of one stream are uniform on (0, 1) (χ² over 64 bins)', (t) => {
   const { hi, lo } = streamKey(1, Purpose.connect, 3, 4);
@@ -53,4 +53,29 @@ test('standard normals have mean 0, variance 1 and normal tails', (t) => {
   t.true(Math.abs(mean) < 0.01, `mean ${mean}`);
   t.true(Math.abs(squares / n - 1) < 0.015, `variance ${squares / n}`);
   t.true(Math.abs(beyond2 / n - 0.0455) < 0.002, `P(|x| > 2) ${beyond2 / n}`);
+});
+
+test('standard normals follow the normal distribution in 34 bins and in both tails (χ², 1 M draws)', (t) => {
+  const { hi, lo } = streamKey(9, Purpose.delay, 3, 17);
+  const n = 1_000_000;
+  // Bins of width 0.25 over [−4, 4], and the two tails.
+  const edges = Array.from({ length: 33 }, (_, i) => -4 + i * 0.25);
+  const counts = new Array(34).fill(0);
+  for (let c = 0; c < n; c++) {
+    const x = standardNormal(hi, lo, c);
+    counts[x < -4 ? 0 : x >= 4 ? 33 : 1 + Math.floor((x + 4) / 0.25)]++;
+  }
+  // Bin probabilities by Simpson's rule on the density; each tail is P(x > 4) = 3.1671e−5.
+  const density = (x: number) => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+  const integral = (a: number, b: number) => {
+    const m = 64;
+    let s = density(a) + density(b);
+    for (let i = 1; i < m; i++) s += (i % 2 ? 4 : 2) * density(a + ((b - a) * i) / m);
+    return (s * (b - a)) / (3 * m);
+  };
+  const tail = 3.167124183311998e-5;
+  const expected = [tail, ...edges.slice(0, -1).map((a, i) => integral(a, edges[i + 1])), tail].map((p) => p * n);
+  const chi2 = counts.reduce((sum, observed, i) => sum + (observed - expected[i]) ** 2 / expected[i], 0);
+  // 33 degrees of freedom: the 99.9th percentile is 63.9.
+  t.true(chi2 < 63.9, `χ² ${chi2.toFixed(1)}; counts ${counts.join(' ')}`);
 });

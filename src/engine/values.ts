@@ -6,7 +6,7 @@
  */
 import type { ValueSpec } from '../ir/description.ts';
 import { Purpose, fmix32, streamKey, uniform } from '../random/counter.ts';
-import { standardNormal } from '../random/distributions.ts';
+import { standardNormal } from '../random/ziggurat.ts';
 
 /** Redraws allowed before a truncated normal gives up and clamps (the range holds almost no mass). */
 const MAX_REDRAWS = 1000;
@@ -63,23 +63,35 @@ export class ValueSampler {
   /**
    * The `k`-th value of `element` (a target neuron for synapses, a neuron for initial values);
    * `index` is the position in a per-element array where the spec is one (−1 where none applies).
+   *
+   * Kept small, with the rare paths in methods of their own, so that V8 inlines it into the loops
+   * that draw a value per synapse: a call that is not inlined returns its number boxed on the heap,
+   * which costs more than the draw.
    */
   value(element: number, k: number, index: number): number {
     const kind = this.kind;
     if (kind === Kind.Constant) return this.a;
     if (kind === Kind.List) return this.list[index];
-    if (this.keyed[element] === 0) {
-      const key = streamKey(this.seed, this.purpose, this.owner, element);
-      this.keysHi[element] = key.hi;
-      this.keysLo[element] = key.lo;
-      this.keyed[element] = 1;
-    }
+    if (this.keyed[element] === 0) this.deriveKey(element);
     const hi = this.keysHi[element];
     const lo = this.keysLo[element];
     if (kind === Kind.Uniform) return this.a + this.b * uniform(hi, lo, k);
+    const x = this.a + this.b * standardNormal(hi, lo, k);
+    return x >= this.min && x <= this.max ? x : this.redraw(hi, lo, k);
+  }
+
+  private deriveKey(element: number): void {
+    const key = streamKey(this.seed, this.purpose, this.owner, element);
+    this.keysHi[element] = key.hi;
+    this.keysLo[element] = key.lo;
+    this.keyed[element] = 1;
+  }
+
+  /** A truncated normal outside its range: redraws from streams keyed by (lo, attempt). */
+  private redraw(hi: number, lo: number, k: number): number {
     const { a: mean, b: sd, min, max } = this;
-    for (let attempt = 0; attempt < MAX_REDRAWS; attempt++) {
-      const x = mean + sd * standardNormal(hi, attempt === 0 ? lo : fmix32(lo ^ Math.imul(attempt, 0x27d4eb2f)), k);
+    for (let attempt = 1; attempt < MAX_REDRAWS; attempt++) {
+      const x = mean + sd * standardNormal(hi, fmix32(lo ^ Math.imul(attempt, 0x27d4eb2f)), k);
       if (x >= min && x <= max) return x;
     }
     return Math.min(Math.max(mean, min), max);

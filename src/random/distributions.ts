@@ -4,13 +4,6 @@
  */
 import { bits32, fmix32, uniform } from './counter.ts';
 
-/** A standard normal from counters (2c, 2c+1) of a stream (Box–Muller, cosine branch). */
-export function standardNormal(hi: number, lo: number, counter: number): number {
-  const u1 = uniform(hi, lo, 2 * counter);
-  const u2 = uniform(hi, lo, 2 * counter + 1);
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-}
-
 /** Means up to this many events per draw use table inversion; larger ones use PTRS. */
 const INVERSION_LIMIT = 30;
 export const GUIDE_BITS = 12;
