@@ -88,6 +88,19 @@ test('FixedTotalNum makes exactly num connections; without multi_conn all pairs 
   t.is(new Set(list.map((s) => s[0] * 10 + s[1])).size, 80);
 });
 
+test('FixedTotalNum with multapses spreads its connections uniformly over sources and targets (χ²)', (t) => {
+  const [nPre, nPost, num] = [300, 400, 200_000];
+  const list = synapses(whole(describe({ FixedTotalNum: { num } }, nPre, nPost)));
+  t.is(list.length, num);
+  // Each degree is binomial(num, 1/n); their χ² against the mean has n − 1 degrees of freedom.
+  for (const [index, n] of [[0, nPre], [1, nPost]] as const) {
+    const expected = num / n;
+    const chi2 = degrees(list, index, n).reduce((sum, d) => sum + (d - expected) ** 2 / expected, 0);
+    const [mean, sd] = [n - 1, Math.sqrt(2 * (n - 1))];
+    t.true(Math.abs(chi2 - mean) < 4 * sd, `${index === 0 ? 'out' : 'in'}-degrees: χ² ${chi2.toFixed(0)}, expected ${mean} ± ${sd.toFixed(0)}`);
+  }
+});
+
 test('CustomConn makes exactly the listed pairs, with per-connection weights in list order', (t) => {
   const list = synapses(whole(describe({ CustomConn: { pre: [2, 0, 2], post: [1, 1, 0] } }, 3, 2, { weight: [5, 6, 7] })));
   t.deepEqual(list.map((s) => [s[0], s[1], s[2]]).sort(), [[0, 1, 6], [2, 0, 7], [2, 1, 5]]);

@@ -21,6 +21,8 @@ export const Purpose = {
   poisson: 4,
   init: 5,
   bernoulli: 6,
+  /** Splitting a fixed total number of connections among targets. */
+  split: 7,
 } as const;
 
 /** MurmurHash3 fmix32: a bijection on 32-bit words with full avalanche. */

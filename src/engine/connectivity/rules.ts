@@ -2,17 +2,21 @@
  * Connection rules, expanded for the targets one partition owns.
  *
  * Every rule is keyed so that a partition draws exactly the connections of its own targets that a
- * single-worker run would draw: rules decided per target use the stream (projection, target);
- * FixedOutDegree uses (projection, source) and FixedTotalNum one stream per projection, and both are
- * replayed in full by each partition, keeping only the connections that land on its targets.
+ * single-worker run would draw: rules decided per target use the stream (projection, target), and
+ * FixedTotalNum with multapses first splits its total among targets by a tree of binomial draws;
+ * FixedOutDegree uses (projection, source) and FixedTotalNum without multapses one stream per
+ * projection, and both are replayed in full by each partition, keeping only the connections that
+ * land on its targets.
  *
  * `emit(source, target, connectionIndex)` is called in a canonical order: by target for per-target
- * rules, by source for FixedOutDegree, by draw for FixedTotalNum and CustomConn. `connectionIndex`
- * is the position of the connection in the projection's fixed order where one exists (One2One,
- * All2All, CustomConn), which is what a per-connection weight or delay array is indexed by.
+ * rules and FixedTotalNum with multapses, by source for FixedOutDegree, by draw for FixedTotalNum
+ * without multapses and CustomConn. `connectionIndex` is the position of the connection in the
+ * projection's fixed order where one exists (One2One, All2All, CustomConn), which is what a
+ * per-connection weight or delay array is indexed by.
  */
 import type { ConnectionRule } from '../../ir/description.ts';
 import { Purpose, bits32, streamKey } from '../../random/counter.ts';
+import { binomial } from '../../random/binomial.ts';
 import { GeometricSkips } from '../../random/geometricSkips.ts';
 import { uniformIndex } from '../../random/distributions.ts';
 
@@ -58,7 +62,8 @@ export function expandRule(rule: ConnectionRule, c: RuleContext, emit: Emit): vo
       });
     }
   } else if ('FixedTotalNum' in rule) {
-    fixedTotalNum(rule.FixedTotalNum.num, rule.FixedTotalNum.multi_conn !== false, c, emit);
+    if (rule.FixedTotalNum.multi_conn !== false) splitTotalNum(rule.FixedTotalNum.num, c, emit);
+    else distinctTotalNum(rule.FixedTotalNum.num, c, emit);
   } else {
     const { pre, post } = rule.CustomConn;
     for (let k = 0; k < pre.length; k++) if (post[k] >= c.start && post[k] < c.stop) emit(pre[k], post[k], k);
@@ -103,19 +108,49 @@ function drawDistinctOrNot(count: number, n: number, withReplacement: boolean, h
   for (const index of order) take(index);
 }
 
-/** `num` pairs drawn from one stream per projection; without multapses a repeated pair is redrawn. */
-function fixedTotalNum(num: number, multapses: boolean, c: RuleContext, emit: Emit): void {
+/**
+ * `num` connections between uniformly drawn sources and targets, multapses allowed. How many each
+ * target receives is then multinomial: it is drawn by halving the target range again and again,
+ * with a binomial count for each half keyed by its node in that tree, so a partition descends only
+ * into the halves that hold its own targets. Each target draws its sources from its own stream.
+ */
+function splitTotalNum(num: number, c: RuleContext, emit: Emit): void {
+  const counts = new Uint32Array(c.stop - c.start);
+  const split = (count: number, from: number, to: number, node: number): void => {
+    if (count === 0 || to <= c.start || from >= c.stop) return;
+    if (to - from === 1) {
+      counts[from - c.start] = count;
+      return;
+    }
+    const middle = from + Math.floor((to - from) / 2);
+    const { hi, lo } = streamKey(c.seed, Purpose.split, c.projection, node);
+    const left = binomial(count, (middle - from) / (to - from), hi, lo);
+    split(left, from, middle, 2 * node);
+    split(count - left, middle, to, 2 * node + 1);
+  };
+  split(num, 0, c.nPost, 1);
+  for (let j = c.start; j < c.stop; j++) {
+    const n = counts[j - c.start];
+    if (n === 0) continue;
+    const { hi, lo } = streamKey(c.seed, Purpose.connect, c.projection, j);
+    for (let k = 0; k < n; k++) emit(uniformIndex(hi, lo, k, c.nPre), j, -1);
+  }
+}
+
+/**
+ * `num` distinct pairs drawn from one stream per projection, a repeated pair drawn again. Every
+ * partition replays all the draws and keeps the pairs that land on its own targets.
+ */
+function distinctTotalNum(num: number, c: RuleContext, emit: Emit): void {
   const { hi, lo } = streamKey(c.seed, Purpose.connect, c.projection, 0);
-  const seen = multapses ? null : new Set<number>();
+  const seen = new Set<number>();
   let counter = 0;
   for (let made = 0; made < num; ) {
     const i = uniformIndex(hi, lo, counter++, c.nPre);
     const j = uniformIndex(hi, lo, counter++, c.nPost);
-    if (seen) {
-      const pair = i * c.nPost + j;
-      if (seen.has(pair)) continue;
-      seen.add(pair);
-    }
+    const pair = i * c.nPost + j;
+    if (seen.has(pair)) continue;
+    seen.add(pair);
     made++;
     if (j >= c.start && j < c.stop) emit(i, j, -1);
   }
