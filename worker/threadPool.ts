@@ -1,7 +1,7 @@
 /**
  * The thread pool a worker node runs its partitions on. A node starts each run on a pool whose
- * threads have already started and loaded the engine (which takes about half a second per thread),
- * and replaces it once the run is over: the old threads, and all the memory of the run, go with it.
+ * threads have already started and loaded the engine, and replaces it once the run is over: the old
+ * threads, and all the memory of the run, go with it.
  */
 import { Piscina } from 'piscina';
 import { threadScript } from './threadScript.ts';
