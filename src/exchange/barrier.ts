@@ -22,7 +22,7 @@ const PROGRESS = 4;
  * runs ≈ 9 % faster than with the short spin). When threads outnumber cores, a spinning thread would
  * hold a core that the thread it waits for needs: it spins ≈ 70 µs only.
  */
-const SHORT_SPIN = 4000;
+export const SHORT_SPIN = 4000;
 const LONG_SPIN = 100_000;
 
 /** The spin for a waiter among `busyThreads` threads that work at once on this machine. */

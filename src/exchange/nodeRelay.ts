@@ -14,7 +14,7 @@
  */
 import { mergeSpikes } from '../engine/mergeSpikes.ts';
 import { emptyChunkSpikes, type ChunkSpikes } from '../engine/population.ts';
-import { PeerAborted, WAKE_MS, spinFor, waitForChange } from './barrier.ts';
+import { PeerAborted, SHORT_SPIN, WAKE_MS, waitForChange } from './barrier.ts';
 import type { SpikeExchange } from './spikeExchange.ts';
 import { SlabLists, slabView, spikeSlab, writeSlab, type SlabView } from './spikeSlabs.ts';
 
@@ -50,15 +50,12 @@ export class RelayThreadSide implements SpikeExchange {
   private readonly mine: SlabView[];
   private readonly merged: SlabView;
   private readonly incoming: ChunkSpikes;
-  /** The node's threads and its main thread work at once. */
-  private readonly spin: number;
 
   constructor(
     buffers: RelayBuffers,
     private readonly thread: number,
   ) {
     this.control = new Int32Array(buffers.control);
-    this.spin = spinFor(buffers.slabs.length + 1);
     this.mine = [0, 1].map((parity) => slabView(buffers.slabs[thread], parity));
     this.merged = slabView(buffers.merged, 0);
     this.incoming = { steps: this.merged.steps, gids: this.merged.gids, count: 0 };
@@ -73,8 +70,10 @@ export class RelayThreadSide implements SpikeExchange {
 
   /** Waits until the merged spikes of `chunk` are in; throws `PeerAborted` if the run was aborted. */
   wait(chunk: number): void {
-    // Released counts whole chunks: it holds `chunk` until the main thread releases this one.
-    waitForChange(this.control, RELEASED, chunk, ABORTED, this.spin);
+    // Released counts whole chunks: it holds `chunk` until the main thread releases this one. The
+    // wait spans a round trip to the coordinator, longer than any spin is worth: spin briefly, then
+    // leave the core to the main thread and the network.
+    waitForChange(this.control, RELEASED, chunk, ABORTED, SHORT_SPIN);
   }
 
   /** The merged spikes of the chunk just waited for. */
