@@ -5,7 +5,7 @@
  *
  * Small means (n·min(p, 1 − p) < 10) invert the distribution from k = 0; larger ones use BTRS, the
  * transformed rejection with squeeze of Hörmann (1993, "The generation of binomial random
- * variates"), which accepts ≈ 85 % of its pairs of uniforms at once and costs the same for any n.
+ * variates"), which accepts most pairs of uniforms at the first test and costs the same for any n.
  */
 import { uniform } from './counter.ts';
 import { logFactorial } from './distributions.ts';
@@ -25,6 +25,8 @@ function byInversion(n: number, p: number, hi: number, lo: number): number {
     if (u <= probability) return k;
     u -= probability;
     probability *= (odds * (n - k)) / (k + 1);
+    // Rounding can leave u above the last representable probabilities: stop there, not at n.
+    if (probability === 0) return k + 1;
   }
   return n;
 }

@@ -16,7 +16,7 @@ const GUIDE_SIZE = 2 ** GUIDE_BITS;
  * Small means invert the cumulative distribution: the count is the smallest k with
  * u ≤ P(X ≤ k), u = (x + ½)/2³² for the stream's 32-bit number x. The comparison is done on x
  * itself (u > P(X ≤ k) exactly when x > `thresholds[k]`). A guide table indexed by the top 12 bits
- * of x gives the count outright for all but the few buckets that a threshold cuts (≈ 0.5 % of
+ * of x gives the count outright for all but the few buckets that a threshold cuts (≈ 0.2 % of
  * draws for a mean of 2), which search on from the guide's start with `countFrom`.
  */
 export class PoissonSampler {

@@ -2,7 +2,7 @@
  * The gaps FixedProb skips between connected sources: floor(ln u / ln(1 − p)) for the uniform
  * u = (x + ½)/2³² of a stream's 32-bit number x, a geometric count of failures before a success.
  *
- * The logarithm and division cost ≈ 25 ns, most of drawing a synapse. The gap is a step function of
+ * The logarithm and division cost ≈ 20 ns, half of drawing a synapse. The gap is a step function of
  * x that changes value only where ln u / ln(1 − p) crosses an integer, so a table over the top 12
  * bits of x gives it outright in every bucket that no crossing comes near; only the few buckets
  * that hold one (and bucket 0, where they crowd) evaluate the formula. The result is the same

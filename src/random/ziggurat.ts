@@ -2,8 +2,9 @@
  * Standard normals by the ziggurat method (Marsaglia & Tsang 2000, 128 layers), drawn from a
  * counter-based stream. The normal density is covered by 128 layers of equal area: a point drawn in
  * a layer's rectangle lies under the curve outright ≈ 99 % of the time, so a normal costs two 32-bit
- * draws and a multiply, against a logarithm, a square root and a cosine for Box–Muller (≈ 10 ns
- * against ≈ 90 ns). That matters where every synapse draws a weight and a delay.
+ * draws and a multiply, against a logarithm, a square root and a cosine for Box–Muller (≈ 30 ns
+ * against ≈ 60 ns per draw in a loop here). That matters where every synapse draws a weight and a
+ * delay.
  *
  * Draw k of stream (hi, lo) uses the stream's numbers 2k and 2k + 1: the first picks the layer (7
  * bits), the sign (1 bit) and, when needed, the height of the point (24 bits); the second the

@@ -94,7 +94,7 @@ function expLifStep(
   return (t: number, slot: number, out: ChunkSpikes): void => {
     const base = slot * size;
     for (let i = 0; i < size; i++) {
-      // State in locals: V cannot know that the arrays never overlap, and would load each again
+      // State in locals: V8 cannot know that the arrays never overlap, and would load each again
       // after every store.
       let vi = v[i];
       const ex = iEx[i];

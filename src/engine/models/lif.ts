@@ -71,7 +71,7 @@ function lifStep(
     const base = slot * size;
     for (let i = 0; i < size; i++) {
       const at = base + i;
-      // State in locals: V cannot know that v, the ring and refractory never overlap, and would
+      // State in locals: V8 cannot know that v, the ring and refractory never overlap, and would
       // load each again after every store.
       let vi = v[i];
       const r = refractory[i];
