@@ -1,5 +1,8 @@
 import test from 'ava';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { threadScript } from '../worker/threadScript.ts';
@@ -26,3 +29,24 @@ function tasksOf(script: string): Promise<string[]> {
     worker.once('error', reject);
   });
 }
+
+/** What `threadScript()` gives in a fresh process whose temporary directory is `tmp`. */
+function scriptIn(tmp: string): string {
+  const code = `import { threadScript } from ${JSON.stringify(new URL('../worker/threadScript.ts', import.meta.url).href)}; console.log((await threadScript()).filename);`;
+  return execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { env: { ...process.env, TMPDIR: tmp }, encoding: 'utf8' }).trim();
+}
+
+test('a bundle directory others can write is not used, and a planted file is replaced by the real bundle', (t) => {
+  const tmp = mkdtempSync(join(tmpdir(), 'spikegrid-tmp-'));
+  const dir = join(tmp, `spikegrid-threads-${process.getuid!()}`);
+  mkdirSync(dir, { mode: 0o777 });
+  chmodSync(dir, 0o777);
+  t.true(scriptIn(tmp).endsWith('worker/threadEntry.mjs'), 'falls back to the tsx entry');
+
+  chmodSync(dir, 0o700);
+  const bundle = fileURLToPath(scriptIn(tmp));
+  const real = readFileSync(bundle);
+  writeFileSync(bundle, 'export default () => "planted";');
+  t.is(fileURLToPath(scriptIn(tmp)), bundle);
+  t.true(readFileSync(bundle).equals(real), 'the planted file was rewritten with the bundle');
+});

@@ -4,11 +4,11 @@
  * when two start together on two cores. So the first pool of a process bundles `threadMain.ts` and
  * everything it imports into one JavaScript file with esbuild (≈ 0.1 s), named by its content so that
  * a changed source never meets a stale bundle, and every thread loads that in ≈ 0.05 s. Should the
- * bundle not be made (esbuild missing, no writable temporary directory), threads load the sources
- * through tsx instead (`threadEntry.mjs`): slower to start, the same code.
+ * bundle not be made (esbuild missing, no private writable temporary directory), threads load the
+ * sources through tsx instead (`threadEntry.mjs`): slower to start, the same code.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -66,12 +66,18 @@ async function bundle(): Promise<string> {
   });
   const code = result.outputFiles[0].contents;
   const dir = join(tmpdir(), `spikegrid-threads-${process.getuid?.() ?? 'user'}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // The temporary directory is shared: run only code from a directory that no one else can write,
+  // and only a file that holds exactly this bundle.
+  const owner = statSync(dir);
+  if ((process.getuid && owner.uid !== process.getuid()) || (owner.mode & 0o022) !== 0) {
+    throw new Error(`${dir} is writable by others`);
+  }
   const path = join(dir, `${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-  if (!existsSync(path)) {
-    mkdirSync(dir, { recursive: true });
+  if (!existsSync(path) || !readFileSync(path).equals(code)) {
     // Written whole, then renamed: a thread of another process never loads half a file.
     const partial = `${path}.${process.pid}.partial`;
-    writeFileSync(partial, code);
+    writeFileSync(partial, code, { mode: 0o600 });
     renameSync(partial, path);
   }
   return pathToFileURL(path).href;
