@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { threadScript } from '../worker/threadScript.ts';
+import { threadOptions, threadScript } from '../worker/threadScript.ts';
 
 test('worker threads load one bundled JavaScript file, without a TypeScript loader', async (t) => {
   const { filename, execArgv } = await threadScript();
   t.true(filename.endsWith('.mjs') && !filename.endsWith('threadEntry.mjs'), `threads load ${filename}`);
   t.true(existsSync(fileURLToPath(filename)));
   t.true(process.execArgv.some((a) => a.includes('tsx')), 'the tests run under node --import=tsx');
-  t.false(execArgv.some((a) => a.includes('tsx')), `thread options ${execArgv.join(' ')}`);
+  t.true(execArgv !== undefined && !execArgv.some((a) => a.includes('tsx')), `thread options ${execArgv?.join(' ')}`);
   // A bare thread (no loader at all) can load it and finds the tasks piscina calls.
   t.deepEqual(await tasksOf(filename), ['buildTables', 'default', 'runNodePartition', 'warm']);
 });
@@ -29,6 +29,22 @@ function tasksOf(script: string): Promise<string[]> {
     worker.once('error', reject);
   });
 }
+
+test('threads drop a tsx loader only when it is all the parent was given, and inherit anything else', (t) => {
+  t.deepEqual(threadOptions(['--import=tsx']), []);
+  t.deepEqual(threadOptions(['--import', 'tsx']), []);
+  t.deepEqual(threadOptions(['--loader=tsx/esm']), []);
+  t.is(threadOptions([]), undefined);
+  t.is(threadOptions(['--import=tsx', '--max-old-space-size=4096']), undefined);
+  t.is(threadOptions(['--enable-source-maps']), undefined);
+  t.deepEqual(threadOptions(['--import=tsx', '--enable-source-maps']), ['--enable-source-maps']);
+});
+
+test('a run on threads works under Node options that threads may only inherit (--max-old-space-size)', (t) => {
+  const out = execFileSync(process.execPath, ['--max-old-space-size=2048', fileURLToPath(new URL('../bin/spikegrid.mjs', import.meta.url)),
+    'run', fileURLToPath(new URL('../examples/brunel.ts', import.meta.url)), '--t', '20', '--set', 'scale=0.05', '--workers', '2', '--no-record'], { encoding: 'utf8' });
+  t.regex(out, /on 2 workers/);
+});
 
 /** What `threadScript()` gives in a fresh process whose temporary directory is `tmp`. */
 function scriptIn(tmp: string): string {

@@ -19,7 +19,8 @@ const fallback = new URL('./threadEntry.mjs', import.meta.url).href;
 /** Piscina's `filename` and `execArgv` for the threads of a pool. */
 export interface ThreadScript {
   readonly filename: string;
-  readonly execArgv: string[];
+  /** Node's options for the threads; undefined: the parent's. */
+  readonly execArgv: string[] | undefined;
 }
 
 let script: Promise<ThreadScript> | undefined;
@@ -27,16 +28,29 @@ let script: Promise<ThreadScript> | undefined;
 /** The bundle, or the tsx entry. */
 export function threadScript(): Promise<ThreadScript> {
   script ??= bundle().then(
-    (filename) => ({ filename, execArgv: withoutTsx(process.execArgv) }),
-    () => ({ filename: fallback, execArgv: process.execArgv }),
+    (filename) => ({ filename, execArgv: threadOptions(process.execArgv) }),
+    () => ({ filename: fallback, execArgv: undefined }),
   );
   return script;
 }
 
 /**
- * Node's options for the threads, less a tsx loader (`node --import tsx`, as the tests run): threads
- * inherit the parent's options, and one that registered tsx would spend the time the bundle saves.
+ * Threads inherit the parent's Node options, and a thread that registered tsx (`node --import tsx`,
+ * as the tests run) would spend the time the bundle saves. So a tsx loader is dropped when what
+ * remains are options a thread accepts when given explicitly; anything else is left to be inherited
+ * as it is, tsx and all, because explicit thread options may not include V8 or process-wide ones
+ * (`--max-old-space-size`), which Node passes to threads only by inheritance.
  */
+export function threadOptions(argv: readonly string[]): string[] | undefined {
+  const rest = withoutTsx(argv);
+  if (rest.length === argv.length) return undefined;
+  return rest.every((option) => THREAD_SAFE.test(option)) ? rest : undefined;
+}
+
+/** Options that a worker thread takes explicitly (among them those ava gives its processes). */
+const THREAD_SAFE = /^--(enable-source-maps|no-warnings|no-deprecation|trace-warnings|trace-uncaught)$/;
+
+/** `argv` less its tsx loader options. */
 function withoutTsx(argv: readonly string[]): string[] {
   const loader = /^--(import|loader|experimental-loader|require)$/;
   const kept: string[] = [];
