@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { ownedNeurons } from '../src/engine/layout.ts';
 import { chunkSteps } from '../src/engine/timing.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
 import { controlBlock, PEER_ABORTED, ThreadBarrier } from '../src/exchange/barrier.ts';
@@ -41,7 +42,7 @@ export async function runThreads(description: NetworkDescription, options: Threa
 
   const control = controlBlock(workers);
   const barrier = new ThreadBarrier(control, workers);
-  const slabs = plans.map((plan) => spikeSlab(Math.max(1, plan.slices.reduce((n, s) => n + s.stop - s.start, 0) * L)));
+  const slabs = plans.map((plan) => spikeSlab(Math.max(1, ownedNeurons(plan) * L)));
   const pool = new Piscina({ ...(await threadScript()), minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
   const ports: MessagePort[] = [];
   try {

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { threadOptions, threadScript } from '../worker/threadScript.ts';
 
+/** What piscina calls on a thread. */
+const TASKS = ['buildTables', 'default', 'runNodePartition', 'warm'];
+
 test('worker threads load one bundled JavaScript file, without a TypeScript loader', async (t) => {
   const { filename, execArgv } = await threadScript();
   t.true(filename.endsWith('.mjs') && !filename.endsWith('threadEntry.mjs'), `threads load ${filename}`);
@@ -14,11 +17,11 @@ test('worker threads load one bundled JavaScript file, without a TypeScript load
   t.true(process.execArgv.some((a) => a.includes('tsx')), 'the tests run under node --import=tsx');
   t.true(execArgv !== undefined && !execArgv.some((a) => a.includes('tsx')), `thread options ${execArgv?.join(' ')}`);
   // A bare thread (no loader at all) can load it and finds the tasks piscina calls.
-  t.deepEqual(await tasksOf(filename), ['buildTables', 'default', 'runNodePartition', 'warm']);
+  t.deepEqual(await tasksOf(filename), TASKS);
 });
 
 test('the fallback entry, which compiles the sources under tsx, offers the same tasks', async (t) => {
-  t.deepEqual(await tasksOf(new URL('../worker/threadEntry.mjs', import.meta.url).href), ['buildTables', 'default', 'runNodePartition', 'warm']);
+  t.deepEqual(await tasksOf(new URL('../worker/threadEntry.mjs', import.meta.url).href), TASKS);
 });
 
 /** The names a thread script exports, as a fresh thread with no loader of its own sees them. */

@@ -17,7 +17,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import { emptyChunkSpikes, type ChunkSpikes } from '../src/engine/population.ts';
-import type { PartitionPlan } from '../src/engine/layout.ts';
+import { ownedNeurons, totalNeurons, type PartitionPlan } from '../src/engine/layout.ts';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
 import { PartitionEngine } from '../src/engine/partitionEngine.ts';
 import { chunkSteps } from '../src/engine/timing.ts';
@@ -28,7 +28,7 @@ import { PEER_ABORTED } from '../src/exchange/barrier.ts';
 import {
   BUILDING_INTERVAL_MS, bytes, toWire, type NodeMessage, type StartMessage, type WireMonitorBatch, type WirePartitionSummary,
 } from '../src/exchange/grpcContract.ts';
-import type { PartitionSummary, ThreadMessage } from '../src/exchange/messages.ts';
+import type { PartitionBuilt, PartitionSummary, ThreadMessage } from '../src/exchange/messages.ts';
 import { MonitorBatcher } from '../src/exchange/monitorBatcher.ts';
 import { RelayNodeSide, relayBuffers, type RelayBuffers } from '../src/exchange/nodeRelay.ts';
 import { PartitionFailure, PartitionRun, type InjectedFailure } from './partitionRun.ts';
@@ -50,7 +50,6 @@ export interface NodeRunOptions {
   readonly injectFailure?: InjectedFailure & { readonly partition: number };
 }
 
-type Built = Omit<Extract<ThreadMessage, { kind: 'built' }>, 'kind'>;
 type Delivery = { chunk: number; steps: Int32Array; gids: Uint32Array };
 
 export class NodeRun {
@@ -65,7 +64,7 @@ export class NodeRun {
   private tasks: Promise<void>[] = [];
   private readonly launched: Promise<void>;
   private stopped: Promise<void> | null = null;
-  private readonly built = new Map<number, Built>();
+  private readonly built = new Map<number, PartitionBuilt>();
   private readonly summaries = new Map<number, WirePartitionSummary>();
   private readonly monitors: WireMonitorBatch[] = [];
   /** Resolves the wait for the thread message that completes a phase (all built, all done). */
@@ -87,10 +86,9 @@ export class NodeRun {
     this.description = normalizeDescription(JSON.parse(start.description_json));
     this.plans = checkedPlans(JSON.parse(start.plans_json), start, this.description, options.threads);
     const L = chunkSteps(this.description);
-    const neurons = (plan: PartitionPlan) => plan.slices.reduce((n, s) => n + s.stop - s.start, 0);
-    this.relayMemory = relayBuffers(this.plans.slice(1).map((plan) => neurons(plan) * L), this.description.populations.reduce((n, p) => n + p.size, 0) * L);
+    this.relayMemory = relayBuffers(this.plans.slice(1).map((plan) => ownedNeurons(plan) * L), totalNeurons(this.description) * L);
     this.relay = new RelayNodeSide(this.relayMemory);
-    this.merged = emptyChunkSpikes(Math.max(1, this.plans.reduce((n, plan) => n + neurons(plan), 0) * L));
+    this.merged = emptyChunkSpikes(Math.max(1, this.plans.reduce((n, plan) => n + ownedNeurons(plan), 0) * L));
     this.chunks = Math.ceil(start.steps / L);
     // From Start until Ready — waiting for threads, building — the node says it is alive.
     const began = performance.now();
@@ -187,8 +185,7 @@ export class NodeRun {
     const engine = new PartitionEngine(this.description, plan, await tables);
     port1.close();
     const build_s = (performance.now() - t0) / 1000;
-    const neurons = engine.populations.reduce((n, p) => n + p.size, 0);
-    this.built.set(plan.index, { partition: plan.index, neurons, synapses: engine.synapseCount, build_s });
+    this.built.set(plan.index, { partition: plan.index, neurons: engine.neurons, synapses: engine.synapseCount, build_s });
     const batcher = new MonitorBatcher(engine, this.start.chunks_per_batch, plan.index, (batch) => this.monitors.push(toWire(batch)));
     return new PartitionRun(engine, batcher, this.start.steps, build_s, this.failureFor(plan));
   }

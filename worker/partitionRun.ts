@@ -81,7 +81,7 @@ export class PartitionRun {
   summary(): PartitionSummary {
     const { engine } = this;
     return {
-      worker: this.partition, neurons: engine.populations.reduce((n, p) => n + p.size, 0), synapses: engine.synapseCount,
+      worker: this.partition, neurons: engine.neurons, synapses: engine.synapseCount,
       build_s: this.build_s, compute_s: this.compute / 1000, wait_s: this.wait / 1000,
       neuron_events: engine.neuronEvents, generator_events: engine.generatorEvents,
     };

@@ -12,7 +12,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { PartitionEngine } from '../src/engine/partitionEngine.ts';
-import type { PartitionPlan } from '../src/engine/layout.ts';
+import { totalNeurons, type PartitionPlan } from '../src/engine/layout.ts';
 import { chunkSteps } from '../src/engine/timing.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
 import { PeerAborted } from '../src/exchange/barrier.ts';
@@ -49,8 +49,7 @@ export interface NodePartitionTask extends PartitionTask {
 
 /** A partition of a run on one machine; resolves to its summary. */
 export async function runPeerPartition(task: PeerPartitionTask): Promise<PartitionSummary> {
-  const neurons = task.description.populations.reduce((n, p) => n + p.size, 0);
-  const exchange = new PeerExchange(task.control, task.slabs, task.worker, neurons * chunkSteps(task.description));
+  const exchange = new PeerExchange(task.control, task.slabs, task.worker, totalNeurons(task.description) * chunkSteps(task.description));
   try {
     // Everyone built: the simulation starts together.
     return runPartition(task, task.plans[task.worker], exchange, () => exchange.meet());
@@ -76,8 +75,7 @@ function runPartition(task: PartitionTask, plan: PartitionPlan, exchange: SpikeE
     const buildStart = performance.now();
     const engine = new PartitionEngine(description, plan);
     const build_s = (performance.now() - buildStart) / 1000;
-    const neurons = engine.populations.reduce((n, p) => n + p.size, 0);
-    post(port, { kind: 'built', partition: plan.index, neurons, synapses: engine.synapseCount, build_s });
+    post(port, { kind: 'built', partition: plan.index, neurons: engine.neurons, synapses: engine.synapseCount, build_s });
     const batcher = new MonitorBatcher(engine, task.chunksPerBatch, plan.index, (message) => post(port, { kind: 'batch', batch: message }));
     run = new PartitionRun(engine, batcher, steps, build_s, task.injectFailure);
     built();

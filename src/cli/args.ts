@@ -26,7 +26,7 @@ export interface RunArgs {
 const USAGE = [
   'usage: spikegrid run MODEL --t MS [--dt MS] [--seed N] [--set name=value …] [--workers N | --nodes H:P,H:P --token-file F [--tls-ca F] [--deadline S]]',
   '                          [--out DIR] [--trace POP.VAR[start:stop] …] [--format arrow|parquet] [--no-record] [--no-progress]',
-  '       spikegrid worker --listen HOST:PORT --token-file FILE [--tls-cert F --tls-key F]',
+  '       spikegrid worker --listen HOST:PORT [--threads N] --token-file FILE [--tls-cert F --tls-key F]',
   '       spikegrid sql DIR "SELECT …"',
   '       spikegrid plot DIR (--raster POP | --trace POP.VAR) [--neurons start:stop] [--file PNG]',
 ].join('\n');

@@ -21,6 +21,16 @@ export function wholeNetwork(description: NetworkDescription): PartitionPlan {
   return { index: 0, slices: description.populations.map((p) => ({ start: 0, stop: p.size })) };
 }
 
+/** Neurons a partition owns, over all populations. */
+export function ownedNeurons(plan: PartitionPlan): number {
+  return plan.slices.reduce((n, s) => n + s.stop - s.start, 0);
+}
+
+/** Neurons of the whole network. */
+export function totalNeurons(description: NetworkDescription): number {
+  return description.populations.reduce((n, p) => n + p.size, 0);
+}
+
 /** gid of the first neuron of each population, plus the total at the end. */
 export function populationOffsets(description: NetworkDescription): Uint32Array {
   const offsets = new Uint32Array(description.populations.length + 1);

@@ -18,7 +18,7 @@ import { toDense } from './connectivity/denseTable.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { deviceFor } from './device.ts';
 import { DcSource, GeneratorSource, PoissonSource, SpikeListSource, type GeneratorLink } from './generators.ts';
-import { populationOffsets, type PartitionPlan } from './layout.ts';
+import { ownedNeurons, populationOffsets, type PartitionPlan } from './layout.ts';
 import { emptyChunkSpikes, type ChunkSpikes, type NeuronPopulation } from './population.ts';
 import { chunkSteps, ringSize } from './timing.ts';
 import { ValueSampler } from './values.ts';
@@ -44,6 +44,8 @@ export class PartitionEngine {
   readonly traces: TraceCapture[];
   /** Spikes of the last `advance`, sorted by (step, gid). */
   readonly spikes: ChunkSpikes;
+  /** Neurons this partition owns. */
+  readonly neurons: number;
   /** Synapses held by this partition (neuron and generator projections). */
   readonly synapseCount: number;
   /** Synaptic events delivered from neuron spikes. */
@@ -107,8 +109,8 @@ export class PartitionEngine {
       return new SpikeListSource(g, description.dt, links);
     });
 
-    const localNeurons = this.populations.reduce((n, p) => n + p.size, 0);
-    this.spikes = emptyChunkSpikes(Math.max(1, localNeurons * this.chunkSteps));
+    this.neurons = ownedNeurons(plan);
+    this.spikes = emptyChunkSpikes(Math.max(1, this.neurons * this.chunkSteps));
     this.traces = this.planTraces();
   }
 

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadPackageDefinition, type GrpcObject, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import type { MonitorBatch, PartitionSummary } from './messages.ts';
+import type { MonitorBatch, PartitionBuilt, PartitionSummary } from './messages.ts';
 
 /** Coordinator and node must speak the same version; either refuses the other otherwise. */
 export const PROTOCOL_VERSION = 2;
@@ -59,7 +59,7 @@ export type CoordinatorMessage =
 export type NodeMessage =
   | { kind: 'welcome'; welcome: { protocol: number; threads: number } }
   | { kind: 'building'; building: { elapsed_s: number } }
-  | { kind: 'ready'; ready: { partitions: Array<{ partition: number; neurons: number; synapses: number; build_s: number }> } }
+  | { kind: 'ready'; ready: { partitions: PartitionBuilt[] } }
   | { kind: 'spikes'; spikes: ChunkSpikesMessage & { monitors: WireMonitorBatch[] } }
   | { kind: 'summary'; summary: { partitions: WirePartitionSummary[]; monitors: WireMonitorBatch[] } };
 

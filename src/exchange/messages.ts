@@ -4,9 +4,17 @@
  * the run went.
  */
 export type ThreadMessage =
-  | { readonly kind: 'built'; readonly partition: number; readonly neurons: number; readonly synapses: number; readonly build_s: number }
+  | ({ readonly kind: 'built' } & PartitionBuilt)
   | { readonly kind: 'batch'; readonly batch: MonitorBatch }
   | { readonly kind: 'done'; readonly summary: PartitionSummary };
+
+/** A partition that has built: its size and how long building took. */
+export interface PartitionBuilt {
+  readonly partition: number;
+  readonly neurons: number;
+  readonly synapses: number;
+  readonly build_s: number;
+}
 
 /** A worker's spikes (canonical order) and monitored values for consecutive chunks. */
 export interface MonitorBatch {
