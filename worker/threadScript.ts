@@ -25,6 +25,14 @@ export interface ThreadScript {
 
 let script: Promise<ThreadScript> | undefined;
 
+/**
+ * Threads load `filename`, which holds `threadMain.ts` already compiled: the CLI's compiled copy
+ * has one (`bin/compiledCli.mjs`), so its threads need no bundle of their own.
+ */
+export function useThreadScript(filename: string): void {
+  script = Promise.resolve({ filename, execArgv: threadOptions(process.execArgv) });
+}
+
 /** The bundle, or the tsx entry. */
 export function threadScript(): Promise<ThreadScript> {
   script ??= bundle().then(

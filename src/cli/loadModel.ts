@@ -12,7 +12,15 @@ import { Module, SNet, SNetLayer, describeNetwork } from '../nn/network.ts';
 
 export type SetParams = Record<string, string | number | boolean>;
 
-export async function loadModel(path: string, set: SetParams): Promise<Record<string, unknown>> {
+/** A MODEL module compiled together with the CLI, so that it shares the CLI's classes. */
+export interface CompiledModel {
+  /** The MODEL file, absolute. */
+  readonly file: string;
+  /** The compiled module's URL. */
+  readonly url: string;
+}
+
+export async function loadModel(path: string, set: SetParams, compiled?: CompiledModel): Promise<Record<string, unknown>> {
   const file = resolve(path);
   const extension = extname(file);
   if (extension === '.json') {
@@ -34,7 +42,7 @@ export async function loadModel(path: string, set: SetParams): Promise<Record<st
   }
   let module: { default?: unknown; monitors?: unknown };
   try {
-    module = await import(pathToFileURL(file).href);
+    module = await import(compiled?.file === file ? compiled.url : pathToFileURL(file).href);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(file)) {
       throw new ModelError('UNKNOWN_NAME', `MODEL ${path} does not exist`);

@@ -12,14 +12,19 @@ import { runLocal, stepsFor } from '../run/runLocal.ts';
 import { nodeRunner, threadRunner } from '../run/runners.ts';
 import { readSecret, readSecretFile } from './secrets.ts';
 import { parseRunArgs, traceMonitor, USAGE } from './args.ts';
-import { loadModel } from './loadModel.ts';
+import { loadModel, type CompiledModel } from './loadModel.ts';
 import { ProgressBar } from './progress.ts';
 import { runManifest } from './runManifest.ts';
 
-export async function main(argv: readonly string[]): Promise<number> {
+export interface MainOptions {
+  /** The MODEL file compiled along with the CLI (`bin/compiledCli.mjs`): its path and the URL to import instead. */
+  readonly model?: CompiledModel;
+}
+
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === 'run') return await run(rest);
+    if (command === 'run') return await run(rest, options.model);
     // DuckDB and the plotting canvas take a noticeable time to load; only their commands load them.
     if (command === 'sql') return await (await import('./sqlCommand.ts')).sqlCommand(rest);
     if (command === 'plot') return await (await import('./plotCommand.ts')).plotCommand(rest);
@@ -41,10 +46,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function run(argv: readonly string[]): Promise<number> {
+async function run(argv: readonly string[], compiled?: CompiledModel): Promise<number> {
   const wallStart = performance.now();
   const args = parseRunArgs(argv);
-  const raw = await loadModel(args.model, args.set);
+  const raw = await loadModel(args.model, args.set, compiled);
   const recording = args.out !== undefined && args.record;
   const declared = (raw.monitors as unknown[] | undefined) ?? [];
   const description = normalizeDescription({

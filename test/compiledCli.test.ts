@@ -1,0 +1,153 @@
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { USAGE, parseRunArgs } from '../src/cli/args.ts';
+// @ts-expect-error: plain JavaScript, run before any TypeScript loader
+import { RUN_FLAGS_WITHOUT_VALUE, cacheDir, indexFor, modelFile } from '../bin/compiledCli.mjs';
+
+const root = join(import.meta.dirname, '..');
+const bin = join(root, 'bin', 'spikegrid.mjs');
+
+function spikegrid(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+function run(model: string, out: string, env: Record<string, string> = {}) {
+  const result = spikegrid(['run', model, '--t', '30', '--workers', '2', '--no-record', '--out', out], env);
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+}
+
+/** The copy an index names, or null. */
+function copyOf(model: string): string | null {
+  const index = indexFor(model);
+  return existsSync(index) ? JSON.parse(readFileSync(index, 'utf8')).copy : null;
+}
+
+/**
+ * A model outside the package: a helper module of its own, a package from its own node_modules,
+ * and a data file it reads from next to itself.
+ */
+function userProject(): { dir: string; model: string; helper: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'spikegrid-project-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'my-model', type: 'module' }));
+  mkdirSync(join(dir, 'node_modules', 'rate-table'), { recursive: true });
+  writeFileSync(join(dir, 'node_modules', 'rate-table', 'package.json'), JSON.stringify({ name: 'rate-table', type: 'module', exports: './index.js' }));
+  writeFileSync(join(dir, 'node_modules', 'rate-table', 'index.js'), 'export const weight = 0.2;\n');
+  writeFileSync(join(dir, 'drive.json'), JSON.stringify({ rate: 8000 }));
+  // `spikegrid` by name, as an installed package would be.
+  symlinkSync(root, join(dir, 'node_modules', 'spikegrid'));
+  const helper = join(dir, 'sizes.ts');
+  writeFileSync(helper, 'export const size: number = 40;\n');
+  const model = join(dir, 'model.ts');
+  writeFileSync(
+    model,
+    [
+      "import { nn } from 'spikegrid';",
+      "import { readFileSync } from 'node:fs';",
+      "import { weight } from 'rate-table';",
+      "import { size } from './sizes.ts';",
+      "const { rate } = JSON.parse(readFileSync(new URL('./drive.json', import.meta.url), 'utf8'));",
+      'export default class Net extends nn.SNet {',
+      '  setup() {',
+      "    this.E = new nn.LIF({ name: 'E', size, E_L: 0, V_th: 20, V_reset: 10, tau_m: 20, C_m: 1, t_ref: 2, v_init: new nn.Uniform(0, 20) });",
+      "    this.drive = new nn.PoissonGenerator({ name: 'drive', size, rate });",
+      '    this.input = new nn.StaticSynapse({ pre: this.drive, post: this.E, conn: new nn.One2One(), weight, delay: 0.5 });',
+      '    this.recurrent = new nn.StaticSynapse({ pre: this.E, post: this.E, conn: new nn.FixedProb(0.2), weight: 0.5, delay: 1 });',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  return { dir, model, helper };
+}
+
+test('the MODEL the compiled copy is made for is the one the CLI parses, for every option that takes no value', (t) => {
+  const withoutValue = [...USAGE.matchAll(/\[(--[a-z-]+)\]/g)].map((m) => m[1]);
+  t.deepEqual([...RUN_FLAGS_WITHOUT_VALUE].sort(), withoutValue.sort());
+  const model = join(root, 'examples', 'cuba.ts');
+  const argvs = [
+    ['run', model, '--t', '10'],
+    ['run', '--t', '10', model],
+    ['run', '--no-record', '--t', '10', '--set', 'n=40', model, '--no-progress'],
+    ['run', '--no-progress', '--out', 'x', '--trace', 'E.v', model, '--t', '10'],
+  ];
+  for (const argv of argvs) t.is(modelFile(argv), resolve(parseRunArgs(argv.slice(1)).model), argv.join(' '));
+  t.is(modelFile(['run', join(root, 'net.json'), '--t', '1']), undefined, 'a JSON description needs no compiling');
+  t.is(modelFile(['sql', 'out', 'SELECT 1']), undefined);
+  t.is(modelFile(['run', 'nowhere.ts', '--t', '1']), null, 'a missing model is left for the CLI to report');
+  t.is(modelFile(['run', '--t']), null);
+});
+
+test('a model with its own modules and packages runs compiled as through tsx, and a changed source is compiled again', (t) => {
+  const { dir, model, helper } = userProject();
+  const compiled = run(model, join(dir, 'a'));
+  const copy = copyOf(model);
+  t.truthy(copy, 'the model has an index');
+  t.true(existsSync(join(cacheDir, copy!, 'thread.js')));
+  const throughTsx = run(model, join(dir, 'b'), { SPIKEGRID_COMPILE: '0' });
+  t.is(compiled.spikes_sha256, throughTsx.spikes_sha256);
+  t.true(compiled.spikes > 0);
+  t.is(compiled.populations.E.size, 40);
+
+  // The same sources: the same copy.
+  run(model, join(dir, 'c'));
+  t.is(copyOf(model), copy);
+
+  // A changed helper module: a new copy, and the run sees the change.
+  writeFileSync(helper, 'export const size: number = 60;\n');
+  const changed = run(model, join(dir, 'd'));
+  t.is(changed.populations.E.size, 60);
+  t.not(copyOf(model), copy);
+  t.is(changed.spikes_sha256, run(model, join(dir, 'e'), { SPIKEGRID_COMPILE: '0' }).spikes_sha256);
+
+  // The data file is read from next to the model, not from the cache, and needs no compiling.
+  const newCopy = copyOf(model);
+  writeFileSync(join(dir, 'drive.json'), JSON.stringify({ rate: 0 }));
+  const silent = run(model, join(dir, 'f'));
+  t.is(silent.spikes, 0);
+  t.is(copyOf(model), newCopy);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('compiling drops the indexes of models that are gone, and copies no index names once they are an hour old', (t) => {
+  const gone = userProject();
+  run(gone.model, join(gone.dir, 'a'));
+  const goneIndex = indexFor(gone.model);
+  t.true(existsSync(goneIndex));
+  rmSync(gone.dir, { recursive: true, force: true });
+
+  const old = join(cacheDir, 'copy-0000000000000000');
+  const recent = join(cacheDir, 'copy-1111111111111111');
+  for (const dir of [old, recent]) mkdirSync(dir, { recursive: true });
+  const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
+  utimesSync(old, twoHoursAgo, twoHoursAgo);
+
+  const next = userProject();
+  run(next.model, join(next.dir, 'a'));
+  t.false(existsSync(goneIndex));
+  t.false(existsSync(old));
+  t.true(existsSync(recent), 'a copy made less than an hour ago may be in use');
+  t.true(readdirSync(cacheDir).includes(copyOf(next.model)!));
+  rmSync(recent, { recursive: true, force: true });
+  rmSync(next.dir, { recursive: true, force: true });
+});
+
+test('a model that does not compile is reported with the place and the reason, exit code 2', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'spikegrid-broken-'));
+  const cases: Array<[string, string, RegExp]> = [
+    ['syntax.ts', 'export default class {\n', /syntax\.ts:2:0: Expected identifier but found end of file/],
+    ['missing.ts', "import { nn } from 'no-such-package';\nexport default nn;\n", /missing\.ts:1:19: Could not resolve "no-such-package"/],
+  ];
+  for (const [name, source, reason] of cases) {
+    const model = join(dir, name);
+    writeFileSync(model, source);
+    const result = spikegrid(['run', model, '--t', '10']);
+    t.is(result.status, 2, name);
+    t.true(result.stderr.startsWith(`spikegrid: MODEL ${model} does not compile:\n`), result.stderr);
+    t.regex(result.stderr, reason);
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
