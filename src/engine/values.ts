@@ -80,6 +80,43 @@ export class ValueSampler {
     return x >= this.min && x <= this.max ? x : this.redraw(hi, lo, k);
   }
 
+  /**
+   * The values of a run of synapses, in order, into `out` (rounded for an integer array): synapse n
+   * goes to element `elements[n]` and is that element's k-th, counting in this order from
+   * `elements[n] − first`; `indices[n]` is its position for a per-element array spec.
+   *
+   * One loop per kind of spec, with the draw inlined: a call of `value` per synapse that V8 does
+   * not inline returns a boxed number, and cost ≈ 40 ns per value on PD14's build.
+   */
+  fill(elements: Uint32Array, count: number, indices: Int32Array | null, first: number, span: number, out: Float64Array | Uint16Array): void {
+    const round = !(out instanceof Float64Array);
+    const kind = this.kind;
+    if (kind === Kind.Constant) {
+      out.fill(round ? Math.round(this.a) : this.a, 0, count);
+      return;
+    }
+    if (kind === Kind.List) {
+      for (let n = 0; n < count; n++) out[n] = round ? Math.round(this.list[indices![n]]) : this.list[indices![n]];
+      return;
+    }
+    const k = new Uint32Array(span);
+    const { a, b, min, max } = this;
+    for (let n = 0; n < count; n++) {
+      const element = elements[n];
+      if (this.keyed[element] === 0) this.deriveKey(element);
+      const hi = this.keysHi[element];
+      const lo = this.keysLo[element];
+      const counter = k[element - first]++;
+      let x: number;
+      if (kind === Kind.Uniform) x = a + b * uniform(hi, lo, counter);
+      else {
+        x = a + b * standardNormal(hi, lo, counter);
+        if (!(x >= min && x <= max)) x = this.redraw(hi, lo, counter);
+      }
+      out[n] = round ? Math.round(x) : x;
+    }
+  }
+
   private deriveKey(element: number): void {
     const key = streamKey(this.seed, this.purpose, this.owner, element);
     this.keysHi[element] = key.hi;

@@ -3,36 +3,29 @@ import type { NetworkDescription, ProjectionDescription } from '../../ir/descrip
 import { Purpose } from '../../random/counter.ts';
 import { ValueSampler } from '../values.ts';
 import type { PopulationSlice } from '../layout.ts';
+import { ConnectionList } from './connectionList.ts';
 import { expandRule } from './rules.ts';
-import { SynapseTableBuilder, type SynapseTable } from './synapseTable.ts';
+import { sortBySource, type SynapseTable } from './synapseTable.ts';
 
 export function buildProjection(description: NetworkDescription, index: number, slice: PopulationSlice): SynapseTable {
   const projection = description.projections[index];
   const nPre = sourceSize(description, projection);
   const nPost = description.populations.find((p) => p.name === projection.post)!.size;
+  const nLocal = slice.stop - slice.start;
+  // Positions in the projection's fixed order matter only to weights or delays given as arrays.
+  const keepIndices = Array.isArray(projection.weight) || Array.isArray(projection.delay_step);
+  const list = new ConnectionList(expectedCount(projection, nPre, nPost, nLocal), keepIndices);
+  const context = { seed: description.seed, projection: index, nPre, nPost, samePopulation: projection.pre === projection.post, ...slice };
+  expandRule(projection.conn, context, list);
+
   const weights = new ValueSampler(projection.weight, description.seed, index, Purpose.weight, nPost);
   const delays = new ValueSampler(projection.delay_step, description.seed, index, Purpose.delay, nPost);
-  const nLocal = slice.stop - slice.start;
-  const builder = new SynapseTableBuilder(nPre, nLocal, weights.homogeneous, delays.homogeneous, expectedCount(projection, nPre, nPost, nLocal));
-  const context = { seed: description.seed, projection: index, nPre, nPost, samePopulation: projection.pre === projection.post, ...slice };
-  const { start } = slice;
-  if (!Number.isNaN(weights.homogeneous) && !Number.isNaN(delays.homogeneous)) {
-    const weight = weights.homogeneous;
-    const delay = delays.homogeneous;
-    expandRule(projection.conn, context, (source, target) => builder.add(source, target - start, weight, delay));
-    return builder.build();
-  }
-  // k-th incoming connection of each local target: the counter of its weight and delay draws.
-  const incoming = new Uint32Array(nLocal);
-  const drawsDelay = Number.isNaN(delays.homogeneous);
-  expandRule(projection.conn, context, (source, target, connectionIndex) => {
-    const local = target - start;
-    const k = incoming[local]++;
-    const weight = weights.value(target, k, connectionIndex);
-    const delay = drawsDelay ? Math.round(delays.value(target, k, connectionIndex)) : delays.homogeneous;
-    builder.add(source, local, weight, delay);
-  });
-  return builder.build();
+  const weightOf = Number.isNaN(weights.homogeneous) ? new Float64Array(list.size) : null;
+  const delayOf = Number.isNaN(delays.homogeneous) ? new Uint16Array(list.size) : null;
+  // Each synapse's values are keyed by its target and counted by the target's incoming synapses.
+  if (weightOf !== null) weights.fill(list.targets, list.size, list.indices, slice.start, nLocal, weightOf);
+  if (delayOf !== null) delays.fill(list.targets, list.size, list.indices, slice.start, nLocal, delayOf);
+  return sortBySource(list, nPre, slice.start, nLocal, weightOf, weights.homogeneous, delayOf, delays.homogeneous);
 }
 
 function sourceSize(description: NetworkDescription, projection: ProjectionDescription): number {

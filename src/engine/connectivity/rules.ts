@@ -8,17 +8,18 @@
  * projection, and both are replayed in full by each partition, keeping only the connections that
  * land on its targets.
  *
- * `emit(source, target, connectionIndex)` is called in a canonical order: by target for per-target
- * rules and FixedTotalNum with multapses, by source for FixedOutDegree, by draw for FixedTotalNum
- * without multapses and CustomConn. `connectionIndex` is the position of the connection in the
- * projection's fixed order where one exists (One2One, All2All, CustomConn), which is what a
- * per-connection weight or delay array is indexed by.
+ * Connections are added to the list in a canonical order: by target for per-target rules and
+ * FixedTotalNum with multapses, by source for FixedOutDegree, by draw for FixedTotalNum without
+ * multapses and CustomConn. With each goes its position in the projection's fixed order where one
+ * exists (One2One, All2All, CustomConn), which is what a per-connection weight or delay array is
+ * indexed by, and −1 elsewhere.
  */
 import type { ConnectionRule } from '../../ir/description.ts';
 import { Purpose, bits32, streamKey } from '../../random/counter.ts';
 import { binomial } from '../../random/binomial.ts';
 import { GeometricSkips } from '../../random/geometricSkips.ts';
 import { uniformIndex } from '../../random/distributions.ts';
+import type { ConnectionList } from './connectionList.ts';
 
 export interface RuleContext {
   readonly seed: number;
@@ -32,11 +33,9 @@ export interface RuleContext {
   readonly stop: number;
 }
 
-export type Emit = (source: number, target: number, connectionIndex: number) => void;
-
-export function expandRule(rule: ConnectionRule, c: RuleContext, emit: Emit): void {
+export function expandRule(rule: ConnectionRule, c: RuleContext, list: ConnectionList): void {
   if ('One2One' in rule) {
-    for (let j = c.start; j < c.stop; j++) emit(j, j, j);
+    for (let j = c.start; j < c.stop; j++) list.add(j, j, j);
   } else if ('All2All' in rule) {
     const skipSelf = c.samePopulation && rule.All2All.allow_self === false;
     for (let j = c.start; j < c.stop; j++) {
@@ -44,46 +43,46 @@ export function expandRule(rule: ConnectionRule, c: RuleContext, emit: Emit): vo
         if (skipSelf && i === j) continue;
         // Row-major pre × post matrix, self pairs left out when they are not allowed.
         const index = skipSelf ? i * (c.nPost - 1) + (j > i ? j - 1 : j) : i * c.nPost + j;
-        emit(i, j, index);
+        list.add(i, j, index);
       }
     }
   } else if ('FixedProb' in rule) {
-    fixedProb(rule.FixedProb.p, c.samePopulation && rule.FixedProb.allow_self === false, c, emit);
+    fixedProb(rule.FixedProb.p, c.samePopulation && rule.FixedProb.allow_self === false, c, list);
   } else if ('FixedInDegree' in rule) {
     for (let j = c.start; j < c.stop; j++) {
       const { hi, lo } = streamKey(c.seed, Purpose.connect, c.projection, j);
-      drawDistinctOrNot(rule.FixedInDegree.degree, c.nPre, rule.FixedInDegree.multi_conn !== false, hi, lo, (i) => emit(i, j, -1));
+      drawDistinctOrNot(rule.FixedInDegree.degree, c.nPre, rule.FixedInDegree.multi_conn !== false, hi, lo, (i) => list.add(i, j, -1));
     }
   } else if ('FixedOutDegree' in rule) {
     for (let i = 0; i < c.nPre; i++) {
       const { hi, lo } = streamKey(c.seed, Purpose.connect, c.projection, i);
       drawDistinctOrNot(rule.FixedOutDegree.degree, c.nPost, rule.FixedOutDegree.multi_conn !== false, hi, lo, (j) => {
-        if (j >= c.start && j < c.stop) emit(i, j, -1);
+        if (j >= c.start && j < c.stop) list.add(i, j, -1);
       });
     }
   } else if ('FixedTotalNum' in rule) {
-    if (rule.FixedTotalNum.multi_conn !== false) splitTotalNum(rule.FixedTotalNum.num, c, emit);
-    else distinctTotalNum(rule.FixedTotalNum.num, c, emit);
+    if (rule.FixedTotalNum.multi_conn !== false) splitTotalNum(rule.FixedTotalNum.num, c, list);
+    else distinctTotalNum(rule.FixedTotalNum.num, c, list);
   } else {
     const { pre, post } = rule.CustomConn;
-    for (let k = 0; k < pre.length; k++) if (post[k] >= c.start && post[k] < c.stop) emit(pre[k], post[k], k);
+    for (let k = 0; k < pre.length; k++) if (post[k] >= c.start && post[k] < c.stop) list.add(pre[k], post[k], k);
   }
 }
 
 /** Each pair independently with probability p: geometric skips over the sources of each target. */
-function fixedProb(p: number, skipSelf: boolean, c: RuleContext, emit: Emit): void {
+function fixedProb(p: number, skipSelf: boolean, c: RuleContext, list: ConnectionList): void {
   if (p <= 0) return;
-  const skips = p < 1 ? new GeometricSkips(p) : null;
-  for (let j = c.start; j < c.stop; j++) {
-    if (skips === null) {
-      for (let i = 0; i < c.nPre; i++) if (!(skipSelf && i === j)) emit(i, j, -1);
-      continue;
-    }
+  const { nPre, start, stop } = c;
+  if (p >= 1) {
+    for (let j = start; j < stop; j++) for (let i = 0; i < nPre; i++) if (!(skipSelf && i === j)) list.add(i, j, -1);
+    return;
+  }
+  const skips = new GeometricSkips(p);
+  for (let j = start; j < stop; j++) {
     const { hi, lo } = streamKey(c.seed, Purpose.connect, c.projection, j);
     let counter = 0;
-    for (let i = skips.gap(bits32(hi, lo, counter++)); i < c.nPre; ) {
-      if (!(skipSelf && i === j)) emit(i, j, -1);
-      i += 1 + skips.gap(bits32(hi, lo, counter++));
+    for (let i = skips.gap(bits32(hi, lo, counter++)); i < nPre; i += 1 + skips.gap(bits32(hi, lo, counter++))) {
+      if (!(skipSelf && i === j)) list.add(i, j, -1);
     }
   }
 }
@@ -114,7 +113,7 @@ function drawDistinctOrNot(count: number, n: number, withReplacement: boolean, h
  * with a binomial count for each half keyed by its node in that tree, so a partition descends only
  * into the halves that hold its own targets. Each target draws its sources from its own stream.
  */
-function splitTotalNum(num: number, c: RuleContext, emit: Emit): void {
+function splitTotalNum(num: number, c: RuleContext, list: ConnectionList): void {
   const counts = new Uint32Array(c.stop - c.start);
   const split = (count: number, from: number, to: number, node: number): void => {
     if (count === 0 || to <= c.start || from >= c.stop) return;
@@ -133,7 +132,7 @@ function splitTotalNum(num: number, c: RuleContext, emit: Emit): void {
     const n = counts[j - c.start];
     if (n === 0) continue;
     const { hi, lo } = streamKey(c.seed, Purpose.connect, c.projection, j);
-    for (let k = 0; k < n; k++) emit(uniformIndex(hi, lo, k, c.nPre), j, -1);
+    for (let k = 0; k < n; k++) list.add(uniformIndex(hi, lo, k, c.nPre), j, -1);
   }
 }
 
@@ -141,7 +140,7 @@ function splitTotalNum(num: number, c: RuleContext, emit: Emit): void {
  * `num` distinct pairs drawn from one stream per projection, a repeated pair drawn again. Every
  * partition replays all the draws and keeps the pairs that land on its own targets.
  */
-function distinctTotalNum(num: number, c: RuleContext, emit: Emit): void {
+function distinctTotalNum(num: number, c: RuleContext, list: ConnectionList): void {
   const { hi, lo } = streamKey(c.seed, Purpose.connect, c.projection, 0);
   const seen = new Set<number>();
   let counter = 0;
@@ -152,6 +151,6 @@ function distinctTotalNum(num: number, c: RuleContext, emit: Emit): void {
     if (seen.has(pair)) continue;
     seen.add(pair);
     made++;
-    if (j >= c.start && j < c.stop) emit(i, j, -1);
+    if (j >= c.start && j < c.stop) list.add(i, j, -1);
   }
 }

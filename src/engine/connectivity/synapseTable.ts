@@ -7,6 +7,8 @@
  * same numbers in the same order however the network is split. Weights and delays that are the
  * same for every synapse are stored once.
  */
+import type { ConnectionList } from './connectionList.ts';
+
 export interface SynapseTable {
   readonly nSources: number;
   readonly rowStart: Uint32Array;
@@ -26,72 +28,34 @@ export interface SynapseTable {
   readonly count: number;
 }
 
-/** Collects synapses as a rule emits them, then sorts them into rows by source, stably. */
-export class SynapseTableBuilder {
-  private sources = new Uint32Array(1024);
-  private targets = new Uint32Array(1024);
-  private weights: Float64Array | null;
-  private delays: Uint16Array | null;
-  private size = 0;
-
-  constructor(
-    private readonly nSources: number,
-    /** Neurons in the partition's slice of the post population. */
-    private readonly nTargets: number,
-    private readonly weight: number,
-    private readonly delay: number,
-    capacityHint: number,
-  ) {
-    const capacity = Math.max(1024, Math.ceil(capacityHint));
-    this.sources = new Uint32Array(capacity);
-    this.targets = new Uint32Array(capacity);
-    this.weights = Number.isNaN(weight) ? new Float64Array(capacity) : null;
-    this.delays = Number.isNaN(delay) ? new Uint16Array(capacity) : null;
-  }
-
-  add(source: number, localTarget: number, weight: number, delay: number): void {
-    if (this.size === this.sources.length) this.grow();
-    const k = this.size++;
-    this.sources[k] = source;
-    this.targets[k] = localTarget;
-    if (this.weights) this.weights[k] = weight;
-    if (this.delays) this.delays[k] = delay;
-  }
-
-  private grow(): void {
-    const capacity = this.sources.length * 2;
-    const widen = <T extends Uint32Array | Float64Array | Uint16Array>(a: T, make: (n: number) => T): T => {
-      const b = make(capacity);
-      b.set(a);
-      return b;
-    };
-    this.sources = widen(this.sources, (n) => new Uint32Array(n));
-    this.targets = widen(this.targets, (n) => new Uint32Array(n));
-    if (this.weights) this.weights = widen(this.weights, (n) => new Float64Array(n));
-    if (this.delays) this.delays = widen(this.delays, (n) => new Uint16Array(n));
-  }
-
-  /** Counting sort by source; stable, so each row keeps emission order. */
-  build(): SynapseTable {
-    const n = this.size;
-    const rowStart = new Uint32Array(this.nSources + 1);
-    for (let k = 0; k < n; k++) rowStart[this.sources[k] + 1]++;
-    for (let s = 0; s < this.nSources; s++) rowStart[s + 1] += rowStart[s];
-    const fill = rowStart.slice(0, this.nSources);
-    const targets = this.nTargets <= 65536 ? new Uint16Array(n) : new Uint32Array(n);
-    const weights = this.weights ? new Float64Array(n) : null;
-    const delays = this.delays ? new Uint16Array(n) : null;
-    let maxDelay = n > 0 && !delays ? this.delay : 0;
-    for (let k = 0; k < n; k++) {
-      const at = fill[this.sources[k]]++;
-      targets[at] = this.targets[k];
-      if (weights) weights[at] = this.weights![k];
-      if (delays) {
-        const d = this.delays![k];
-        delays[at] = d;
-        if (d > maxDelay) maxDelay = d;
-      }
+/**
+ * Sorts a rule's connections into rows by source (a counting sort, stable, so each row keeps the
+ * rule's order). `weights` and `delays` hold one value per connection, in the list's order, or are
+ * null when every synapse has `weight` or `delay`. Targets become local to the slice from `start`.
+ */
+export function sortBySource(
+  list: ConnectionList, nSources: number, start: number, nTargets: number,
+  weights: Float64Array | null, weight: number, delays: Uint16Array | null, delay: number,
+): SynapseTable {
+  const n = list.size;
+  const { sources: sourceOf, targets: targetOf } = list;
+  const rowStart = new Uint32Array(nSources + 1);
+  for (let k = 0; k < n; k++) rowStart[sourceOf[k] + 1]++;
+  for (let s = 0; s < nSources; s++) rowStart[s + 1] += rowStart[s];
+  const fill = rowStart.slice(0, nSources);
+  const targets = nTargets <= 65536 ? new Uint16Array(n) : new Uint32Array(n);
+  const sortedWeights = weights ? new Float64Array(n) : null;
+  const sortedDelays = delays ? new Uint16Array(n) : null;
+  let maxDelay = n > 0 && !delays ? delay : 0;
+  for (let k = 0; k < n; k++) {
+    const at = fill[sourceOf[k]]++;
+    targets[at] = targetOf[k] - start;
+    if (sortedWeights) sortedWeights[at] = weights![k];
+    if (sortedDelays) {
+      const d = delays![k];
+      sortedDelays[at] = d;
+      if (d > maxDelay) maxDelay = d;
     }
-    return { nSources: this.nSources, rowStart, targets, weights, weight: this.weight, delays, delay: this.delay, maxDelay, count: n };
   }
+  return { nSources, rowStart, targets, weights: sortedWeights, weight, delays: sortedDelays, delay, maxDelay, count: n };
 }

@@ -1,0 +1,45 @@
+/**
+ * The connections a rule draws for a partition, in the rule's canonical order: source, target and,
+ * where the rule has one, the connection's position in the projection's fixed order.
+ *
+ * Rules write here rather than calling back per connection: a callback that differs from one
+ * projection to the next is a call V8 cannot inline, and cost about as much as drawing the
+ * connection (≈ 12 ns of ≈ 25 ns per FixedProb synapse, measured on Brunel's build).
+ */
+export class ConnectionList {
+  sources: Uint32Array;
+  targets: Uint32Array;
+  /** Positions in the projection's fixed order (−1 where none); kept only when asked for. */
+  indices: Int32Array | null;
+  size = 0;
+
+  constructor(capacityHint: number, keepIndices: boolean) {
+    const capacity = Math.max(1024, Math.ceil(capacityHint));
+    this.sources = new Uint32Array(capacity);
+    this.targets = new Uint32Array(capacity);
+    this.indices = keepIndices ? new Int32Array(capacity) : null;
+  }
+
+  add(source: number, target: number, index: number): void {
+    if (this.size === this.sources.length) this.grow();
+    const k = this.size++;
+    this.sources[k] = source;
+    this.targets[k] = target;
+    if (this.indices !== null) this.indices[k] = index;
+  }
+
+  private grow(): void {
+    const capacity = this.sources.length * 2;
+    const sources = new Uint32Array(capacity);
+    sources.set(this.sources);
+    this.sources = sources;
+    const targets = new Uint32Array(capacity);
+    targets.set(this.targets);
+    this.targets = targets;
+    if (this.indices !== null) {
+      const indices = new Int32Array(capacity);
+      indices.set(this.indices);
+      this.indices = indices;
+    }
+  }
+}
