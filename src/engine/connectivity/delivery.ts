@@ -69,10 +69,13 @@ function mixedRows(
   return (row: number, step: number, amount: number): number => {
     const begin = rowStart[row];
     const end = rowStart[row + 1];
+    // Delays are below ringSize, so one subtraction wraps the slot: no division per synapse.
+    const firstSlot = step % ringSize;
     for (let k = begin; k < end; k++) {
       const w = perSynapseWeight ? weights[k] : weight;
-      const d = perSynapseDelay ? delays[k] : delay;
-      (w >= 0 ? positive : negative)[((step + d) % ringSize) * size + targets[k]] += amount * w;
+      let slot = firstSlot + (perSynapseDelay ? delays[k] : delay);
+      if (slot >= ringSize) slot -= ringSize;
+      (w >= 0 ? positive : negative)[slot * size + targets[k]] += amount * w;
     }
     return end - begin;
   };
@@ -85,11 +88,13 @@ function denseRows(
 ) {
   return (row: number, step: number, amount: number): number => {
     const first = row * nTargets;
+    const firstSlot = step % ringSize;
     for (let j = 0; j < nTargets; j++) {
       if (present[first + j] === 0) continue;
       const w = weights[first + j];
-      const d = perSynapseDelay ? delays[first + j] : delay;
-      (w >= 0 ? positive : negative)[((step + d) % ringSize) * size + j] += amount * w;
+      let slot = firstSlot + (perSynapseDelay ? delays[first + j] : delay);
+      if (slot >= ringSize) slot -= ringSize;
+      (w >= 0 ? positive : negative)[slot * size + j] += amount * w;
     }
     return rowCount[row];
   };
