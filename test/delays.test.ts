@@ -29,6 +29,24 @@ test('a spike emitted at step s through delay d is first seen by the target at s
   t.deepEqual(mon.ts.subarray(0, 3), Float64Array.from([0.1, 0.2, 0.30000000000000004]));
 });
 
+test('per-synapse delays: each target first sees the spike after its own delay, also where the input ring wraps', (t) => {
+  // a fires at step 4 + 3 (spike at 0.5 ms through delay 3) and again at 4.5 ms (step 44 + 3); the
+  // ring holds 13 slots (the longest delay, 12, and the slot being read), so the second spike's
+  // arrivals at 11 and 5 steps wrap around it.
+  const delays = [2, 11, 5];
+  for (const conn_repr of ['CSR', 'MAT']) {
+    const network = chain([3, 7, 12]);
+    network.populations.push(population('fan', 'LIF', 3, strong));
+    network.generators[0].params.spike_times = [0.5, 4.5];
+    network.projections.push({ name: 'a_fan', pre: 'a', post: 'fan', conn: { All2All: {} }, conn_repr, weight: 30, delay_step: delays } as never);
+    network.monitors.push({ target: 'fan', attr: 'spike' });
+    const { mon } = simulate(network, 8);
+    const fan = mon['fan.spike'] as SpikeMatrix;
+    const firsts = [0, 1, 2].map((j) => [...fan.steps].filter((_, n) => fan.neurons[n] === j));
+    t.deepEqual(firsts, delays.map((d) => [7 + d, 47 + d]), conn_repr);
+  }
+});
+
 test('the chunk length is the smallest delay between neuron populations, whatever feeds them', (t) => {
   const { description } = simulate(chain([1, 7, 12]), 1);
   t.is(chunkSteps(description), 7);
