@@ -9,8 +9,8 @@
  * commands without a model) an index lists every source its copy was compiled from, with its
  * SHA-1; a command uses the copy only while each of them still holds that content, and compiles a
  * new one otherwise. A copy is a directory named by its content and never changes once written; a
- * copy that no index names any more is removed an hour after it was made, so that a command still
- * running from it is not disturbed. Where no copy can be made (esbuild missing, a cache that cannot
+ * copy that no index names any more is removed a day after it was made, so that a command still
+ * running from it (a worker node, say) is not disturbed. Where no copy can be made (esbuild missing, a cache that cannot
  * be written, a model esbuild rejects), `compiledCli` returns null and the command runs through
  * tsx, as `SPIKEGRID_COMPILE=0` asks.
  */
@@ -27,7 +27,8 @@ export { cache as cacheDir };
 const SCRIPT_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 /** `spikegrid run` options that take no value (the CLI's usage line; a test keeps the two in step). */
 export const RUN_FLAGS_WITHOUT_VALUE = ['--no-record', '--no-progress'];
-const STALE_COPY_MS = 60 * 60 * 1000;
+/** A copy no index names is removed this long after it was made: a command may still be running from it. */
+const STALE_COPY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The compiled copy for the command in `argv`: file URLs of its CLI entry (`runCommand`) and thread
@@ -206,7 +207,7 @@ function insidePackage(file) {
 
 /**
  * Removes the indexes of models that are gone, then copies that no index names and unfinished
- * ones, made more than an hour ago.
+ * ones, made more than a day ago.
  */
 function removeUnusedCopies() {
   const names = readdirSync(cache);
@@ -225,7 +226,11 @@ function removeUnusedCopies() {
     if (!name.startsWith('copy-') && !name.endsWith('.partial')) continue;
     if (used.has(name)) continue;
     const path = join(cache, name);
-    if (Date.now() - statSync(path).mtimeMs > STALE_COPY_MS) rmSync(path, { recursive: true, force: true });
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_COPY_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Removed by another command meanwhile.
+    }
   }
 }
 

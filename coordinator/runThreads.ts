@@ -15,6 +15,7 @@ import { spikeSlab } from '../src/exchange/spikeSlabs.ts';
 import type { PartitionSummary, ThreadMessage } from '../src/exchange/messages.ts';
 import type { ThreadRunOptions, ThreadRunStats } from '../src/run/runners.ts';
 import type { PeerPartitionTask } from '../worker/partitionThread.ts';
+import { compileOnOwnThread } from '../worker/compileOnOwnThread.ts';
 import { threadScript } from '../worker/threadScript.ts';
 import { RunCollector } from './runCollector.ts';
 import { planPartitions } from './planPartitions.ts';
@@ -43,6 +44,7 @@ export async function runThreads(description: NetworkDescription, options: Threa
   const control = controlBlock(workers);
   const barrier = new ThreadBarrier(control, workers);
   const slabs = plans.map((plan) => spikeSlab(Math.max(1, ownedNeurons(plan) * L)));
+  compileOnOwnThread();
   const pool = new Piscina({ ...(await threadScript()), minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
   const ports: MessagePort[] = [];
   try {

@@ -112,7 +112,7 @@ test('a model with its own modules and packages runs compiled as through tsx, an
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('compiling drops the indexes of models that are gone, and copies no index names once they are an hour old', (t) => {
+test('compiling drops the indexes of models that are gone, and copies no index names once they are a day old', (t) => {
   const gone = userProject();
   run(gone.model, join(gone.dir, 'a'));
   const goneIndex = indexFor(gone.model);
@@ -122,14 +122,14 @@ test('compiling drops the indexes of models that are gone, and copies no index n
   const old = join(cacheDir, 'copy-0000000000000000');
   const recent = join(cacheDir, 'copy-1111111111111111');
   for (const dir of [old, recent]) mkdirSync(dir, { recursive: true });
-  const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
-  utimesSync(old, twoHoursAgo, twoHoursAgo);
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+  utimesSync(old, twoDaysAgo, twoDaysAgo);
 
   const next = userProject();
   run(next.model, join(next.dir, 'a'));
   t.false(existsSync(goneIndex));
   t.false(existsSync(old));
-  t.true(existsSync(recent), 'a copy made less than an hour ago may be in use');
+  t.true(existsSync(recent), 'a copy made less than a day ago may be in use');
   t.true(readdirSync(cacheDir).includes(copyOf(next.model)!));
   rmSync(recent, { recursive: true, force: true });
   rmSync(next.dir, { recursive: true, force: true });
