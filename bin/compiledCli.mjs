@@ -105,7 +105,7 @@ function currentCopy(index) {
 
 async function compile(index, model) {
   const { build } = await import('esbuild');
-  const entryPoints = { cli: join(root, 'src/cli/compiledEntry.ts'), thread: join(root, 'worker/threadMain.ts') };
+  const entryPoints = { cli: join(root, 'src/cli/command.ts'), thread: join(root, 'worker/threadMain.ts') };
   if (model) entryPoints.model = model;
   const result = await build({
     absWorkingDir: root,

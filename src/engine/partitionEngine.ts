@@ -66,9 +66,10 @@ export class PartitionEngine {
     this.offsets = populationOffsets(description);
     this.populations = description.populations.map((p, index) => {
       const { start, stop } = plan.slices[index];
+      // Each neuron draws the first value of its own stream; a per-neuron array is indexed by neuron.
+      const neurons = Uint32Array.from({ length: stop - start }, (_, n) => start + n);
       const vInit = new Float64Array(stop - start);
-      const sampler = new ValueSampler(p.v_init, description.seed, index, Purpose.init, p.size);
-      for (let i = start; i < stop; i++) vInit[i - start] = sampler.value(i, 0, i);
+      new ValueSampler(p.v_init, description.seed, index, Purpose.init, p.size).fill(neurons, neurons.length, Int32Array.from(neurons), start, neurons.length, vInit);
       const kernel = device.kernels.get(p.model);
       if (!kernel) throw new InternalError(`device ${device.platform} has no kernel for ${p.model}`);
       const currentInput = description.projections.some((s) => s.post === p.name && description.generators.some((g) => g.name === s.pre && g.model === 'DCGenerator'));

@@ -61,32 +61,13 @@ export class ValueSampler {
   }
 
   /**
-   * The `k`-th value of `element` (a target neuron for synapses, a neuron for initial values);
-   * `index` is the position in a per-element array where the spec is one (−1 where none applies).
+   * The values of a run of synapses (or neurons), in order, into `out` (rounded for an integer
+   * array): value n goes to element `elements[n]` and is that element's k-th, counting in this order
+   * from the element's first (elements lie in [first, first + span)); `indices[n]` is its position
+   * for a per-element array spec.
    *
-   * Kept small, with the rare paths in methods of their own, so that V8 inlines it into the loops
-   * that draw a value per synapse: a call that is not inlined returns its number boxed on the heap,
-   * which costs more than the draw.
-   */
-  value(element: number, k: number, index: number): number {
-    const kind = this.kind;
-    if (kind === Kind.Constant) return this.a;
-    if (kind === Kind.List) return this.list[index];
-    if (this.keyed[element] === 0) this.deriveKey(element);
-    const hi = this.keysHi[element];
-    const lo = this.keysLo[element];
-    if (kind === Kind.Uniform) return this.a + this.b * uniform(hi, lo, k);
-    const x = this.a + this.b * standardNormal(hi, lo, k);
-    return x >= this.min && x <= this.max ? x : this.redraw(hi, lo, k);
-  }
-
-  /**
-   * The values of a run of synapses, in order, into `out` (rounded for an integer array): synapse n
-   * goes to element `elements[n]` and is that element's k-th, counting in this order from
-   * `elements[n] − first`; `indices[n]` is its position for a per-element array spec.
-   *
-   * One loop per kind of spec, with the draw inlined: a call of `value` per synapse that V8 does
-   * not inline returns a boxed number, and cost ≈ 40 ns per value on PD14's build.
+   * One loop per kind of spec, with the draw inlined: a call per value that V8 does not inline
+   * returns a boxed number, and cost ≈ 40 ns per value on PD14's build.
    */
   fill(elements: Uint32Array, count: number, indices: Int32Array | null, first: number, span: number, out: Float64Array | Uint16Array): void {
     const round = !(out instanceof Float64Array);

@@ -25,7 +25,6 @@ const ABORTED = 2;
 /** Per thread, from this slot on: the first step of the chunk it is working on. */
 const PROGRESS = 4;
 
-
 /** The shared memory of one node's run; it goes to every thread with its task. */
 export interface RelayBuffers {
   readonly control: SharedArrayBuffer;

@@ -30,16 +30,15 @@ export class ConnectionList {
 
   private grow(): void {
     const capacity = this.sources.length * 2;
-    const sources = new Uint32Array(capacity);
-    sources.set(this.sources);
-    this.sources = sources;
-    const targets = new Uint32Array(capacity);
-    targets.set(this.targets);
-    this.targets = targets;
-    if (this.indices !== null) {
-      const indices = new Int32Array(capacity);
-      indices.set(this.indices);
-      this.indices = indices;
-    }
+    this.sources = grown(this.sources, capacity);
+    this.targets = grown(this.targets, capacity);
+    if (this.indices !== null) this.indices = grown(this.indices, capacity);
   }
+}
+
+/** A copy of `array` with room for `capacity` elements. */
+function grown<T extends Uint32Array | Int32Array>(array: T, capacity: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(capacity);
+  bigger.set(array);
+  return bigger;
 }
