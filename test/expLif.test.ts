@@ -52,3 +52,29 @@ test('ExpLIF NeurAI parameter names map onto NEST ones (C_m = tau / R)', (t) => 
   t.is(p.t_ref, 2, 'NEST default');
   t.is(p.tau_syn_ex, 2, 'NEST default');
 });
+
+test('each synapse\'s weight sign picks the excitatory or inhibitory current, whether a projection\'s weights share one sign or not', (t) => {
+  // Delivery picks one ring per projection when every weight has the same sign, and one per
+  // synapse otherwise; both must put each weight where its sign says.
+  const cases: Record<string, { weight: number | number[]; delay_step: number | number[] }> = {
+    'both signs': { weight: [300, -200, 100], delay_step: 1 },
+    'all positive': { weight: [300, 200, 100], delay_step: [1, 1, 1] },
+    'all negative': { weight: [-300, -200, -100], delay_step: 1 },
+    'one negative weight, delays per synapse': { weight: -250, delay_step: [1, 1, 1] },
+  };
+  for (const conn_repr of ['CSR', 'MAT']) {
+    for (const [name, { weight, delay_step }] of Object.entries(cases)) {
+      const raw = {
+        populations: [population('n', 'ExpLIF', 3, params)],
+        generators: [{ name: 'g', model: 'SpikeGenerator', size: 1, params: { spike_times: [1.0] } }],
+        projections: [{ name: 'gn', pre: 'g', post: 'n', conn: { All2All: {} }, conn_repr, weight, delay_step }],
+        monitors: [{ target: 'n', attr: 'i_syn_ex' }, { target: 'n', attr: 'i_syn_in' }],
+      };
+      const { mon } = simulate(raw, 2);
+      const weights = typeof weight === 'number' ? [weight, weight, weight] : weight;
+      const at = (attr: string) => [0, 1, 2].map((j) => (mon[`n.${attr}`] as TraceMatrix).get(10, j));
+      t.deepEqual(at('i_syn_ex'), weights.map((w) => (w > 0 ? w : 0)), `${conn_repr}, ${name}: excitatory`);
+      t.deepEqual(at('i_syn_in'), weights.map((w) => (w < 0 ? w : 0)), `${conn_repr}, ${name}: inhibitory`);
+    }
+  }
+});

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { normalizeDescription, nn, MemoryRecorder, MonitorBS, MonitorConf, type NetworkDescription, type SpikeMatrix, type TraceMatrix } from '../index.ts';
+import { normalizeDescription, nn, ConnectRepr, MemoryRecorder, MonitorBS, MonitorConf, type NetworkDescription, type SpikeMatrix, type TraceMatrix } from '../index.ts';
 import { runThreads, WorkerError } from '../coordinator/runThreads.ts';
 import { planPartitions } from '../coordinator/planPartitions.ts';
 import { runLocal } from '../src/run/runLocal.ts';
@@ -43,10 +43,36 @@ const seedNet = (() => {
   return module.network.net as nn.SNetClass;
 })();
 
+/**
+ * CUBA's neurons with per-synapse delays and weights of both signs in E→E (CSR) and E→I (MAT),
+ * whose delays are short, while I's synapses have long ones. Each partition sizes its input rings
+ * by the delays it drew, so ring lengths differ between partitions, and between the excitatory and
+ * inhibitory rings that the mixed-sign projections write into.
+ */
+function cubaWithDelays() {
+  const neuron = { V_rest: -49, V_th: -50, V_reset: -60, tau: 20, R: 1, t_ref: 5, tau_syn_ex: 5, tau_syn_in: 10, v_init: new nn.Uniform(-60, -50) };
+  return class CubaWithDelays extends nn.SNet {
+    setup() {
+      this.exc = new nn.ExpLIF({ name: 'E', size: 400, ...neuron });
+      this.inh = new nn.ExpLIF({ name: 'I', size: 100, ...neuron });
+      const short = new nn.Normal(0.5, 0.3, { min: 0.1, max: 10 });
+      const long = new nn.Normal(2, 1.5, { min: 0.1, max: 10 });
+      const mixed = new nn.Normal(1, 3);
+      this.synapses = [
+        new nn.StaticSynapse({ pre: this.exc, post: this.exc, conn: new nn.FixedProb(0.05), weight: mixed, delay: short }),
+        new nn.StaticSynapse({ pre: this.exc, post: this.inh, conn: new nn.FixedProb(0.05), conn_repr: ConnectRepr.MAT, weight: mixed, delay: short }),
+        new nn.StaticSynapse({ pre: this.inh, post: this.exc, conn: new nn.FixedProb(0.05), weight: -9, delay: long }),
+        new nn.StaticSynapse({ pre: this.inh, post: this.inh, conn: new nn.FixedProb(0.05), weight: new nn.Normal(-9, 1), delay: long }),
+      ];
+    }
+  };
+}
+
 const networks: Array<[string, NetworkDescription, number]> = [
   ['seed', describe(seedNet, [{ target: 'ExpLIF_0', attr: 'spike' }, { target: 'ExpLIF_1', attr: 'v' }, { target: 'ExpLIF_0', attr: 'v', slice: [3, 77] }]), 300],
   ['CUBA', describe(cuba({ n: 1000 }), [{ target: 'E', attr: 'spike' }, { target: 'I', attr: 'i_syn_in', slice: [0, 50] }]), 2000],
   ['Brunel', describe(brunel({ scale: 0.1 }), [{ target: 'E', attr: 'spike' }, { target: 'I', attr: 'spike' }, { target: 'I', attr: 'v' }]), 1500],
+  ['CUBA with per-synapse delays', describe(cubaWithDelays(), [{ target: 'E', attr: 'spike' }, { target: 'I', attr: 'i_syn_in' }, { target: 'E', attr: 'i_syn_ex', slice: [0, 40] }]), 2000],
 ];
 
 for (const [name, description, steps] of networks) {

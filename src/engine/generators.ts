@@ -22,6 +22,7 @@ export interface GeneratorLink {
   /** For a projection with one weight and one delay: the ring its weight's sign selects. */
   readonly uniformRing: Float64Array | null;
   readonly targetSize: number;
+  /** Slots of `uniformRing`. */
   readonly ringSize: number;
 }
 

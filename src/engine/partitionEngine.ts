@@ -13,14 +13,15 @@ import type { NetworkDescription } from '../ir/description.ts';
 import { Purpose } from '../random/counter.ts';
 import { InternalError } from '../errors.ts';
 import { buildProjection } from './connectivity/buildProjection.ts';
-import { rowDelivery, type RowDelivery } from './connectivity/delivery.ts';
+import { rowDelivery, weightSigns, type RowDelivery } from './connectivity/delivery.ts';
 import { toDense } from './connectivity/denseTable.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { deviceFor } from './device.ts';
 import { DcSource, GeneratorSource, PoissonSource, SpikeListSource, type GeneratorLink } from './generators.ts';
 import { ownedNeurons, populationOffsets, type PartitionPlan } from './layout.ts';
 import { emptyChunkSpikes, type ChunkSpikes, type NeuronPopulation } from './population.ts';
-import { chunkSteps, ringSize } from './timing.ts';
+import { ringSlotsOf } from './ringSlots.ts';
+import { chunkSteps } from './timing.ts';
 import { ValueSampler } from './values.ts';
 
 /** A trace monitor's local part: which neurons of which population, and where they go. */
@@ -38,7 +39,6 @@ export interface TraceCapture {
 
 export class PartitionEngine {
   readonly chunkSteps: number;
-  readonly ringSize: number;
   readonly populations: NeuronPopulation[];
   readonly generators: GeneratorSource[];
   readonly traces: TraceCapture[];
@@ -62,8 +62,9 @@ export class PartitionEngine {
   ) {
     const device = deviceFor(description.platform);
     this.chunkSteps = chunkSteps(description);
-    this.ringSize = ringSize(description);
     this.offsets = populationOffsets(description);
+    const signs = tables.map(weightSigns);
+    const ringSlots = ringSlotsOf(description, tables, signs);
     this.populations = description.populations.map((p, index) => {
       const { start, stop } = plan.slices[index];
       // Each neuron draws the first value of its own stream; a per-neuron array is indexed by neuron.
@@ -73,7 +74,7 @@ export class PartitionEngine {
       const kernel = device.kernels.get(p.model);
       if (!kernel) throw new InternalError(`device ${device.platform} has no kernel for ${p.model}`);
       const currentInput = description.projections.some((s) => s.post === p.name && description.generators.some((g) => g.name === s.pre && g.model === 'DCGenerator'));
-      return kernel({ name: p.name, params: p.params, size: stop - start, gidStart: this.offsets[index] + start, dt: description.dt, ringSize: this.ringSize, vInit, currentInput });
+      return kernel({ name: p.name, params: p.params, size: stop - start, gidStart: this.offsets[index] + start, dt: description.dt, ringSlots: ringSlots[index], vInit, currentInput });
     });
 
     this.outgoing = description.populations.map(() => []);
@@ -87,17 +88,18 @@ export class PartitionEngine {
       const pre = description.populations.findIndex((p) => p.name === projection.pre);
       if (pre >= 0) {
         const stored = projection.conn_repr === 'MAT' ? toDense(table, target.size) : table;
-        this.outgoing[pre].push(rowDelivery(stored, target, this.ringSize, 'synaptic'));
+        this.outgoing[pre].push(rowDelivery(stored, target, 'synaptic', signs[index]));
       } else {
         const generator = description.generators.findIndex((g) => g.name === projection.pre);
         const receptor = description.generators[generator].model === 'DCGenerator' ? 'current' : 'synaptic';
         const uniform = receptor === 'synaptic' && table.weights === null && table.delays === null;
+        const negative = signs[index] === 'negative';
         generatorLinks[generator].push({
           table,
-          deliver: rowDelivery(table, target, this.ringSize, receptor),
-          uniformRing: uniform ? (table.weight >= 0 ? target.ringPositive : target.ringNegative) : null,
+          deliver: rowDelivery(table, target, receptor, signs[index]),
+          uniformRing: uniform ? (negative ? target.ringNegative : target.ringPositive) : null,
           targetSize: target.size,
-          ringSize: this.ringSize,
+          ringSize: negative ? target.ringSlots.negative : target.ringSlots.positive,
         });
       }
     });
@@ -139,13 +141,12 @@ export class PartitionEngine {
   /** Runs steps [firstStep, firstStep + steps), steps ≤ chunkSteps; spikes land in `this.spikes`. */
   advance(firstStep: number, steps: number): void {
     if (steps > this.chunkSteps) throw new InternalError(`advance(${steps}) exceeds the chunk length ${this.chunkSteps}`);
-    const { populations, generators, traces, spikes, ringSize } = this;
+    const { populations, generators, traces, spikes } = this;
     spikes.count = 0;
     for (let s = 0; s < steps; s++) {
       const t = firstStep + s;
-      const slot = t % ringSize;
       for (let g = 0; g < generators.length; g++) generators[g].emit(t);
-      for (let p = 0; p < populations.length; p++) populations[p].step(t, slot, spikes);
+      for (let p = 0; p < populations.length; p++) populations[p].step(t, spikes);
       for (let m = 0; m < traces.length; m++) {
         const trace = traces[m];
         trace.population.read(trace.variable, trace.from, trace.to, trace.buffer, s * (trace.to - trace.from));

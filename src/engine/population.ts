@@ -15,14 +15,29 @@ export function emptyChunkSpikes(capacity: number): ChunkSpikes {
 }
 
 /**
- * Input ring buffers: slot `(t % ringSize) * size + i` holds what neuron `i` receives at step `t`.
- * Positive weights go to `ringPositive`, negative to `ringNegative`, generator currents to
- * `ringCurrent`. A model with a single synaptic input uses the same array for both signs.
+ * Input ring buffers: slot `(t % slots) * size + i` of a ring of `slots` slots holds what neuron
+ * `i` receives at step `t`. Positive weights go to `ringPositive`, negative to `ringNegative`,
+ * generator currents to `ringCurrent`. A model with a single synaptic input uses the same array
+ * for both signs.
  */
 export interface InputRings {
   readonly ringPositive: Float64Array;
   readonly ringNegative: Float64Array;
   readonly ringCurrent: Float64Array;
+  /** The slots each ring holds. */
+  readonly ringSlots: RingSlots;
+}
+
+/**
+ * Slots per input ring: the longest delay of the synapses that write into it, plus the slot being
+ * read. Sized from the synapses a partition holds, so that a ring only inhibitory synapses with
+ * short delays reach stays short: less memory for delivery to scatter into. How long a ring is
+ * changes no sum: each slot is read and cleared at its step whatever the length.
+ */
+export interface RingSlots {
+  readonly positive: number;
+  readonly negative: number;
+  readonly current: number;
 }
 
 export interface NeuronPopulation extends InputRings {
@@ -31,8 +46,8 @@ export interface NeuronPopulation extends InputRings {
   readonly size: number;
   /** gid of the first neuron owned here. */
   readonly gidStart: number;
-  /** Advances every neuron by step `t`, reading input slot `slot`; appends spikes to `out`. */
-  step(t: number, slot: number, out: ChunkSpikes): void;
+  /** Advances every neuron by step `t`, reading its input slots of step `t`; appends spikes to `out`. */
+  step(t: number, out: ChunkSpikes): void;
   /** Copies `variable` (in user units: mV, pA) of local neurons [from, to) into `out` at `at`. */
   read(variable: string, from: number, to: number, out: Float64Array, at: number): void;
 }
@@ -43,7 +58,8 @@ export interface PopulationInit {
   readonly size: number;
   readonly gidStart: number;
   readonly dt: number;
-  readonly ringSize: number;
+  /** The slots each ring needs; a model with one synaptic ring takes the longer of positive and negative. */
+  readonly ringSlots: RingSlots;
   /** Initial membrane potential [mV] of each local neuron. */
   readonly vInit: Float64Array;
   /** Whether any generator current (DC) reaches this population; if not, its kernel skips that input. */

@@ -1,6 +1,6 @@
 /**
- * Properties of the network that fix the arithmetic of every run, whatever the worker count:
- * the scan chunk length and the longest delay.
+ * The property of the network that fixes the arithmetic of every run, whatever the worker count:
+ * the scan chunk length.
  */
 import type { NetworkDescription } from '../ir/description.ts';
 import { delayBounds } from '../ir/delayBounds.ts';
@@ -21,11 +21,4 @@ export function chunkSteps(description: NetworkDescription): number {
     if (min < smallest) smallest = min;
   }
   return Number.isFinite(smallest) ? smallest : DEFAULT_CHUNK_STEPS;
-}
-
-/** Input ring length [slots]: the longest delay of any projection, plus the slot being read. */
-export function ringSize(description: NetworkDescription): number {
-  let longest = 1;
-  for (const projection of description.projections) longest = Math.max(longest, delayBounds(projection.delay_step)[1]);
-  return longest + 1;
 }

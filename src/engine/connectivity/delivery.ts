@@ -1,8 +1,9 @@
 /**
  * Row delivery: puts what one source emitted at one step into the input rings of its targets,
  * through one projection's synapses. Every variant adds `amount × weight` to slot
- * `(step + delay) % ringSize` of each target, walking the row in synapse order, and returns the
- * number of synapses reached. Each projection gets its own specialised function (see `specialise`).
+ * `(step + delay) % slots` of each target's ring, walking the row in synapse order, and returns
+ * the number of synapses reached. Each projection gets its own specialised function (see
+ * `specialise`).
  */
 import { specialise } from '../specialise.ts';
 import type { InputRings } from '../population.ts';
@@ -14,23 +15,50 @@ export type RowDelivery = (row: number, step: number, amount: number) => number;
 
 export type Receptor = 'synaptic' | 'current';
 
+/** The synaptic rings a table's weights write into: a weight `w >= 0` goes to the positive ring. */
+export type WeightSigns = 'positive' | 'negative' | 'both';
+
+export function weightSigns(table: SynapseTable): WeightSigns {
+  if (table.weights === null) return table.weight >= 0 ? 'positive' : 'negative';
+  const { weights } = table;
+  if (weights.length === 0) return 'positive';
+  const first = weights[0] >= 0;
+  for (let k = 1; k < weights.length; k++) if (weights[k] >= 0 !== first) return 'both';
+  return first ? 'positive' : 'negative';
+}
+
+/**
+ * The delivery of one projection into `target`, whose weights have `signs`. A projection whose
+ * weights keep one sign (one weight, or sign-preserving clipping) writes into one ring without
+ * choosing per synapse, which V8 runs ~1.5× faster on rings too large for the cache; the additions
+ * are the same.
+ */
 export function rowDelivery(
   table: SynapseTable | DenseSynapseTable,
   target: InputRings & { readonly size: number },
-  ringSize: number,
   receptor: Receptor,
+  signs: WeightSigns,
 ): RowDelivery {
   const size = target.size;
-  const [positive, negative] = receptor === 'current' ? [target.ringCurrent, target.ringCurrent] : [target.ringPositive, target.ringNegative];
+  const { ringSlots } = target;
+  const [positive, negative, positiveSlots, negativeSlots] = receptor === 'current'
+    ? [target.ringCurrent, target.ringCurrent, ringSlots.current, ringSlots.current]
+    : [target.ringPositive, target.ringNegative, ringSlots.positive, ringSlots.negative];
   if ('present' in table) {
     const delays = table.delays ?? new Uint16Array(0);
-    return specialise(denseRows, table.present, table.weights, delays, table.delays !== null, table.delay, table.rowCount, table.nTargets, positive, negative, size, ringSize);
+    return specialise(denseRows, table.present, table.weights, delays, table.delays !== null, table.delay, table.rowCount, table.nTargets,
+      positive, negative, size, positiveSlots, negativeSlots);
   }
+  const [ring, slots] = signs === 'negative' ? [negative, negativeSlots] : [positive, positiveSlots];
   if (table.weights === null && table.delays === null) {
-    return specialise(uniformRows, table.rowStart, table.targets, table.weight, table.delay, table.weight >= 0 ? positive : negative, size, ringSize);
+    return specialise(uniformRows, table.rowStart, table.targets, table.weight, table.delay, ring, size, slots);
   }
-  return specialise(mixedRows, table.rowStart, table.targets, table.weights ?? new Float64Array(0), table.weights !== null, table.weight,
-    table.delays ?? new Uint16Array(0), table.delays !== null, table.delay, positive, negative, size, ringSize);
+  if (signs !== 'both' || receptor === 'current') {
+    return specialise(oneRingRows, table.rowStart, table.targets, table.weights ?? new Float64Array(0), table.weights !== null, table.weight,
+      table.delays ?? new Uint16Array(0), table.delays !== null, table.delay, ring, size, slots);
+  }
+  return specialise(mixedRows, table.rowStart, table.targets, table.weights!, table.delays ?? new Uint16Array(0), table.delays !== null, table.delay,
+    positive, negative, size, positiveSlots, negativeSlots);
 }
 
 /**
@@ -59,12 +87,13 @@ function uniformRows(rowStart: Uint32Array, targets: Uint16Array | Uint32Array, 
   };
 }
 
-/** Weights or delays per synapse. */
-function mixedRows(
+
+/** Weights or delays per synapse, into one ring. */
+function oneRingRows(
   rowStart: Uint32Array, targets: Uint16Array | Uint32Array,
   weights: Float64Array, perSynapseWeight: boolean, weight: number,
   delays: Uint16Array, perSynapseDelay: boolean, delay: number,
-  positive: Float64Array, negative: Float64Array, size: number, ringSize: number,
+  ring: Float64Array, size: number, ringSize: number,
 ) {
   return (row: number, step: number, amount: number): number => {
     const begin = rowStart[row];
@@ -72,10 +101,35 @@ function mixedRows(
     // Delays are below ringSize, so one subtraction wraps the slot: no division per synapse.
     const firstSlot = step % ringSize;
     for (let k = begin; k < end; k++) {
-      const w = perSynapseWeight ? weights[k] : weight;
       let slot = firstSlot + (perSynapseDelay ? delays[k] : delay);
       if (slot >= ringSize) slot -= ringSize;
-      (w >= 0 ? positive : negative)[slot * size + targets[k]] += amount * w;
+      ring[slot * size + targets[k]] += amount * (perSynapseWeight ? weights[k] : weight);
+    }
+    return end - begin;
+  };
+}
+
+/** Weights of both signs: each synapse picks its ring. */
+function mixedRows(
+  rowStart: Uint32Array, targets: Uint16Array | Uint32Array, weights: Float64Array,
+  delays: Uint16Array, perSynapseDelay: boolean, delay: number,
+  positive: Float64Array, negative: Float64Array, size: number, positiveSlots: number, negativeSlots: number,
+) {
+  return (row: number, step: number, amount: number): number => {
+    const begin = rowStart[row];
+    const end = rowStart[row + 1];
+    const firstPositive = step % positiveSlots;
+    const firstNegative = step % negativeSlots;
+    for (let k = begin; k < end; k++) {
+      const w = weights[k];
+      const d = perSynapseDelay ? delays[k] : delay;
+      if (w >= 0) {
+        const slot = firstPositive + d;
+        positive[(slot >= positiveSlots ? slot - positiveSlots : slot) * size + targets[k]] += amount * w;
+      } else {
+        const slot = firstNegative + d;
+        negative[(slot >= negativeSlots ? slot - negativeSlots : slot) * size + targets[k]] += amount * w;
+      }
     }
     return end - begin;
   };
@@ -84,17 +138,23 @@ function mixedRows(
 /** `ConnectRepr.MAT`: a dense row per source, targets in index order. */
 function denseRows(
   present: Uint8Array, weights: Float64Array, delays: Uint16Array, perSynapseDelay: boolean, delay: number, rowCount: Uint32Array,
-  nTargets: number, positive: Float64Array, negative: Float64Array, size: number, ringSize: number,
+  nTargets: number, positive: Float64Array, negative: Float64Array, size: number, positiveSlots: number, negativeSlots: number,
 ) {
   return (row: number, step: number, amount: number): number => {
     const first = row * nTargets;
-    const firstSlot = step % ringSize;
+    const firstPositive = step % positiveSlots;
+    const firstNegative = step % negativeSlots;
     for (let j = 0; j < nTargets; j++) {
       if (present[first + j] === 0) continue;
       const w = weights[first + j];
-      let slot = firstSlot + (perSynapseDelay ? delays[first + j] : delay);
-      if (slot >= ringSize) slot -= ringSize;
-      (w >= 0 ? positive : negative)[slot * size + j] += amount * w;
+      const d = perSynapseDelay ? delays[first + j] : delay;
+      if (w >= 0) {
+        const slot = firstPositive + d;
+        positive[(slot >= positiveSlots ? slot - positiveSlots : slot) * size + j] += amount * w;
+      } else {
+        const slot = firstNegative + d;
+        negative[(slot >= negativeSlots ? slot - negativeSlots : slot) * size + j] += amount * w;
+      }
     }
     return rowCount[row];
   };

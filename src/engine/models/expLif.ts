@@ -9,7 +9,7 @@
  * input (weights in pA; an arriving spike jumps the current), threshold, reset. A generator current
  * read at step t acts from step t + 1.
  */
-import type { ChunkSpikes, NeuronPopulation, PopulationInit } from '../population.ts';
+import type { ChunkSpikes, NeuronPopulation, PopulationInit, RingSlots } from '../population.ts';
 import { specialise } from '../specialise.ts';
 
 /** ∫ propagator from a synaptic current with time constant tauSyn to V (NEST's propagator_32). */
@@ -25,6 +25,7 @@ export class ExpLifPopulation implements NeuronPopulation {
   readonly ringPositive: Float64Array;
   readonly ringNegative: Float64Array;
   readonly ringCurrent: Float64Array;
+  readonly ringSlots: RingSlots;
   /** Membrane potential relative to E_L [mV]. */
   readonly v: Float64Array;
   readonly iEx: Float64Array;
@@ -49,9 +50,10 @@ export class ExpLifPopulation implements NeuronPopulation {
     this.name = init.name;
     this.size = size;
     this.gidStart = init.gidStart;
-    this.ringPositive = new Float64Array(init.ringSize * size);
-    this.ringNegative = new Float64Array(init.ringSize * size);
-    this.ringCurrent = new Float64Array(init.currentInput ? init.ringSize * size : 0);
+    this.ringSlots = init.ringSlots;
+    this.ringPositive = new Float64Array(init.ringSlots.positive * size);
+    this.ringNegative = new Float64Array(init.ringSlots.negative * size);
+    this.ringCurrent = new Float64Array(init.currentInput ? init.ringSlots.current * size : 0);
     this.eL = p.E_L;
     this.iE = p.I_e;
     this.theta = p.V_th - p.E_L;
@@ -71,7 +73,7 @@ export class ExpLifPopulation implements NeuronPopulation {
     this.step = specialise(expLifStep, this, this.p22, this.p11ex, this.p11in, this.p21ex, this.p21in, this.p20, this.iE, this.theta, this.vReset, this.refractorySteps, init.currentInput);
   }
 
-  readonly step: (t: number, slot: number, out: ChunkSpikes) => void;
+  readonly step: (t: number, out: ChunkSpikes) => void;
 
   read(variable: string, from: number, to: number, out: Float64Array, at: number): void {
     if (variable === 'v') {
@@ -85,14 +87,17 @@ export class ExpLifPopulation implements NeuronPopulation {
 
 /** The update of one step for every neuron, specialised per population (see `specialise`). */
 function expLifStep(
-  state: { size: number; gidStart: number; v: Float64Array; iEx: Float64Array; iIn: Float64Array; iDc: Float64Array; refractory: Int32Array; ringPositive: Float64Array; ringNegative: Float64Array; ringCurrent: Float64Array },
+  state: { size: number; gidStart: number; v: Float64Array; iEx: Float64Array; iIn: Float64Array; iDc: Float64Array; refractory: Int32Array; ringPositive: Float64Array; ringNegative: Float64Array; ringCurrent: Float64Array; ringSlots: RingSlots },
   p22: number, p11ex: number, p11in: number, p21ex: number, p21in: number, p20: number, iE: number, theta: number, vReset: number, refractorySteps: number, currentInput: boolean,
 ) {
   const { size, gidStart, v, iEx, iIn, iDc, refractory, ringPositive, ringNegative, ringCurrent } = state;
+  const { positive: positiveSlots, negative: negativeSlots, current: currentSlots } = state.ringSlots;
   // Without generator current, I_dc stays +0: the drive is the same number every step.
   const constantDrive = (iE + 0) * p20;
-  return (t: number, slot: number, out: ChunkSpikes): void => {
-    const base = slot * size;
+  return (t: number, out: ChunkSpikes): void => {
+    const positiveBase = (t % positiveSlots) * size;
+    const negativeBase = (t % negativeSlots) * size;
+    const currentBase = currentInput ? (t % currentSlots) * size : 0;
     for (let i = 0; i < size; i++) {
       // State in locals: V8 cannot know that the arrays never overlap, and would load each again
       // after every store.
@@ -105,11 +110,10 @@ function expLifStep(
       } else {
         refractory[i] = r - 1;
       }
-      const at = base + i;
-      iEx[i] = ex * p11ex + ringPositive[at];
-      iIn[i] = inh * p11in + ringNegative[at];
-      ringPositive[at] = 0;
-      ringNegative[at] = 0;
+      iEx[i] = ex * p11ex + ringPositive[positiveBase + i];
+      iIn[i] = inh * p11in + ringNegative[negativeBase + i];
+      ringPositive[positiveBase + i] = 0;
+      ringNegative[negativeBase + i] = 0;
       if (vi >= theta) {
         refractory[i] = refractorySteps;
         vi = vReset;
@@ -119,8 +123,8 @@ function expLifStep(
       }
       v[i] = vi;
       if (currentInput) {
-        iDc[i] = ringCurrent[at];
-        ringCurrent[at] = 0;
+        iDc[i] = ringCurrent[currentBase + i];
+        ringCurrent[currentBase + i] = 0;
       }
     }
   };

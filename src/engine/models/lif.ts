@@ -6,7 +6,7 @@
  *
  * Exact integration: V ← P33·V + P30·(I_e + I_dc) + Σw, then threshold and reset, as NEST does it.
  */
-import type { ChunkSpikes, NeuronPopulation, PopulationInit } from '../population.ts';
+import type { ChunkSpikes, NeuronPopulation, PopulationInit, RingSlots } from '../population.ts';
 import { specialise } from '../specialise.ts';
 
 export class LifPopulation implements NeuronPopulation {
@@ -17,6 +17,7 @@ export class LifPopulation implements NeuronPopulation {
   readonly ringPositive: Float64Array;
   readonly ringNegative: Float64Array;
   readonly ringCurrent: Float64Array;
+  readonly ringSlots: RingSlots;
   /** Membrane potential relative to E_L [mV]. */
   readonly v: Float64Array;
   readonly iDc: Float64Array;
@@ -35,9 +36,11 @@ export class LifPopulation implements NeuronPopulation {
     this.name = init.name;
     this.size = size;
     this.gidStart = init.gidStart;
-    this.ringPositive = new Float64Array(init.ringSize * size);
+    const synaptic = Math.max(init.ringSlots.positive, init.ringSlots.negative);
+    this.ringSlots = { positive: synaptic, negative: synaptic, current: init.ringSlots.current };
+    this.ringPositive = new Float64Array(synaptic * size);
     this.ringNegative = this.ringPositive;
-    this.ringCurrent = new Float64Array(init.currentInput ? init.ringSize * size : 0);
+    this.ringCurrent = new Float64Array(init.currentInput ? init.ringSlots.current * size : 0);
     this.eL = p.E_L;
     this.iE = p.I_e;
     this.theta = p.V_th - p.E_L;
@@ -52,7 +55,7 @@ export class LifPopulation implements NeuronPopulation {
     this.step = specialise(lifStep, this, this.p33, this.p30, this.iE, this.theta, this.vReset, this.vMin, this.refractorySteps, init.currentInput);
   }
 
-  readonly step: (t: number, slot: number, out: ChunkSpikes) => void;
+  readonly step: (t: number, out: ChunkSpikes) => void;
 
   read(variable: string, from: number, to: number, out: Float64Array, at: number): void {
     for (let i = from; i < to; i++) out[at++] = this.v[i] + this.eL;
@@ -61,14 +64,17 @@ export class LifPopulation implements NeuronPopulation {
 
 /** The update of one step for every neuron, specialised per population (see `specialise`). */
 function lifStep(
-  state: { size: number; gidStart: number; v: Float64Array; iDc: Float64Array; refractory: Int32Array; ringPositive: Float64Array; ringCurrent: Float64Array },
+  state: { size: number; gidStart: number; v: Float64Array; iDc: Float64Array; refractory: Int32Array; ringPositive: Float64Array; ringCurrent: Float64Array; ringSlots: RingSlots },
   p33: number, p30: number, iE: number, theta: number, vReset: number, vMin: number, refractorySteps: number, currentInput: boolean,
 ) {
   const { size, gidStart, v, iDc, refractory, ringPositive: ring, ringCurrent } = state;
+  const synapticSlots = state.ringSlots.positive;
+  const currentSlots = state.ringSlots.current;
   // Without generator current, I_dc stays +0: the drive is the same number every step.
   const constantDrive = p30 * (iE + 0);
-  return (t: number, slot: number, out: ChunkSpikes): void => {
-    const base = slot * size;
+  return (t: number, out: ChunkSpikes): void => {
+    const base = (t % synapticSlots) * size;
+    const currentBase = currentInput ? (t % currentSlots) * size : 0;
     for (let i = 0; i < size; i++) {
       const at = base + i;
       // State in locals: V8 cannot know that v, the ring and refractory never overlap, and would
@@ -91,8 +97,8 @@ function lifStep(
       }
       v[i] = vi;
       if (currentInput) {
-        iDc[i] = ringCurrent[at];
-        ringCurrent[at] = 0;
+        iDc[i] = ringCurrent[currentBase + i];
+        ringCurrent[currentBase + i] = 0;
       }
     }
   };
