@@ -28,12 +28,7 @@ export interface InputRings {
   readonly ringSlots: RingSlots;
 }
 
-/**
- * Slots per input ring: the longest delay of the synapses that write into it, plus the slot being
- * read. Sized from the synapses a partition holds, so that a ring only inhibitory synapses with
- * short delays reach stays short: less memory for delivery to scatter into. How long a ring is
- * changes no sum: each slot is read and cleared at its step whatever the length.
- */
+/** Slots per input ring: the longest delay of the synapses that write into it, plus one (`ringSlots.ts`). */
 export interface RingSlots {
   readonly positive: number;
   readonly negative: number;
