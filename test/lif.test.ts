@@ -29,6 +29,22 @@ test('LIF input spikes move V by their weight in mV, then decay with tau_m', (t)
   t.true(Math.abs(v[24] - 6 * Math.exp(-1 / params.tau_m)) < 1e-12);
 });
 
+test('LIF: weights of both signs in one projection, with delays per synapse, each move V by their weight', (t) => {
+  for (const conn_repr of ['CSR', 'MAT']) {
+    const raw = {
+      populations: [population('n', 'LIF', 3, params)],
+      generators: [{ name: 'g', model: 'SpikeGenerator', size: 1, params: { spike_times: [1.0] } }],
+      projections: [{ name: 's', pre: 'g', post: 'n', conn: { All2All: {} }, conn_repr, weight: [3, -2, 1.5], delay_step: [5, 2, 7] }],
+      monitors: [{ target: 'n', attr: 'v' }],
+    };
+    const v = simulate(raw, 3).mon['n.v'] as TraceMatrix;
+    // Emitted at step 9; each neuron sees its weight after its own delay.
+    t.deepEqual([v.get(13, 0), v.get(14, 0)], [0, 3], conn_repr);
+    t.deepEqual([v.get(10, 1), v.get(11, 1)], [0, -2], conn_repr);
+    t.deepEqual([v.get(15, 2), v.get(16, 2)], [0, 1.5], conn_repr);
+  }
+});
+
 test('LIF drops input that arrives during the refractory period', (t) => {
   const raw = {
     populations: [population('n', 'LIF', 1, params)],

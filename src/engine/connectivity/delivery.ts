@@ -53,7 +53,8 @@ export function rowDelivery(
   if (table.weights === null && table.delays === null) {
     return specialise(uniformRows, table.rowStart, table.targets, table.weight, table.delay, ring, size, slots);
   }
-  if (signs !== 'both' || receptor === 'current') {
+  // A current, or a model with one synaptic input (both signs share its ring), needs no choice either.
+  if (signs !== 'both' || positive === negative) {
     return specialise(oneRingRows, table.rowStart, table.targets, table.weights ?? new Float64Array(0), table.weights !== null, table.weight,
       table.delays ?? new Uint16Array(0), table.delays !== null, table.delay, ring, size, slots);
   }
