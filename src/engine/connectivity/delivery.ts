@@ -88,7 +88,6 @@ function uniformRows(rowStart: Uint32Array, targets: Uint16Array | Uint32Array, 
   };
 }
 
-
 /** Weights or delays per synapse, into one ring. */
 function oneRingRows(
   rowStart: Uint32Array, targets: Uint16Array | Uint32Array,
