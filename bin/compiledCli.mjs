@@ -10,9 +10,9 @@
  * SHA-1; a command uses the copy only while each of them still holds that content, and compiles a
  * new one otherwise. A copy is a directory named by its content and never changes once written; a
  * copy that no index names any more is removed a day after it was made, so that a command still
- * running from it (a worker node, say) is not disturbed. Where no copy can be made (esbuild missing, a cache that cannot
- * be written, a model esbuild rejects), `compiledCli` returns null and the command runs through
- * tsx, as `SPIKEGRID_COMPILE=0` asks.
+ * running from it (a worker node, say) is not disturbed. Where no copy can be made (esbuild
+ * missing, a cache that cannot be written), `compiledCli` returns null and the command runs through
+ * tsx, as `SPIKEGRID_COMPILE=0` asks; a model esbuild rejects is reported with where and why.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -19,8 +19,6 @@ import { NodeError } from './nodeError.ts';
 import { RunCollector } from './runCollector.ts';
 import { planPartitions } from './planPartitions.ts';
 
-export { NodeError };
-
 export async function runNodes(description: NetworkDescription, options: NodeRunOptions): Promise<NodeRunStats> {
   const { nodes, steps } = options;
   const deadline = options.deadlineMs ?? 30000;

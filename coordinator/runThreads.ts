@@ -6,7 +6,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { Piscina } from 'piscina';
 import { ownedNeurons } from '../src/engine/layout.ts';
 import { chunkSteps } from '../src/engine/timing.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
@@ -15,8 +14,7 @@ import { spikeSlab } from '../src/exchange/spikeSlabs.ts';
 import type { PartitionSummary, ThreadMessage } from '../src/exchange/messages.ts';
 import type { ThreadRunOptions, ThreadRunStats } from '../src/run/runners.ts';
 import type { PeerPartitionTask } from '../worker/partitionThread.ts';
-import { compileOnOwnThread } from '../worker/compileOnOwnThread.ts';
-import { threadScript } from '../worker/threadScript.ts';
+import { partitionPool } from '../worker/threadPool.ts';
 import { RunCollector } from './runCollector.ts';
 import { planPartitions } from './planPartitions.ts';
 
@@ -44,8 +42,7 @@ export async function runThreads(description: NetworkDescription, options: Threa
   const control = controlBlock(workers);
   const barrier = new ThreadBarrier(control, workers);
   const slabs = plans.map((plan) => spikeSlab(Math.max(1, ownedNeurons(plan) * L)));
-  compileOnOwnThread();
-  const pool = new Piscina({ ...(await threadScript()), minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
+  const pool = await partitionPool(workers, 1000);
   const ports: MessagePort[] = [];
   try {
     const tasks = plans.map((_, worker) => {

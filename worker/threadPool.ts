@@ -1,16 +1,22 @@
 /**
- * The thread pool a worker node runs its partitions on. A node starts each run on a pool whose
- * threads have already started and loaded the engine, and replaces it once the run is over: the old
- * threads, and all the memory of the run, go with it.
+ * Pools of partition threads. Every pool loads the threads' script (`threadScript.ts`) and has its
+ * threads compile on their own thread (`compileOnOwnThread.ts`). A worker node starts each run on a
+ * pool whose threads have already started and loaded the engine, and replaces it once the run is
+ * over: the old threads, and all the memory of the run, go with it.
  */
 import { Piscina } from 'piscina';
 import { compileOnOwnThread } from './compileOnOwnThread.ts';
 import { threadScript } from './threadScript.ts';
 
-/** A pool of `threads` threads, resolved once each has started and loaded the engine. */
-export async function warmPool(threads: number): Promise<Piscina> {
+/** A pool of `threads` partition threads, one task each at a time; idle threads end after `idleTimeout` ms. */
+export async function partitionPool(threads: number, idleTimeout: number): Promise<Piscina> {
   compileOnOwnThread();
-  const pool = new Piscina({ ...(await threadScript()), minThreads: threads, maxThreads: threads, idleTimeout: Infinity, concurrentTasksPerWorker: 1 });
+  return new Piscina({ ...(await threadScript()), minThreads: threads, maxThreads: threads, idleTimeout, concurrentTasksPerWorker: 1 });
+}
+
+/** A worker node's pool of `threads` threads, resolved once each has started and loaded the engine. */
+export async function warmPool(threads: number): Promise<Piscina> {
+  const pool = await partitionPool(threads, Infinity);
   await Promise.all(Array.from({ length: threads }, () => pool.run(null, { name: 'warm' })));
   return pool;
 }

@@ -13,7 +13,7 @@ import type { NetworkDescription } from '../ir/description.ts';
 import { Purpose } from '../random/counter.ts';
 import { InternalError } from '../errors.ts';
 import { buildProjection } from './connectivity/buildProjection.ts';
-import { rowDelivery, weightSigns, type RowDelivery } from './connectivity/delivery.ts';
+import { rowDelivery, synapticRing, weightSigns, type Receptor, type RowDelivery } from './connectivity/delivery.ts';
 import { toDense } from './connectivity/denseTable.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { deviceFor } from './device.ts';
@@ -63,8 +63,11 @@ export class PartitionEngine {
     const device = deviceFor(description.platform);
     this.chunkSteps = chunkSteps(description);
     this.offsets = populationOffsets(description);
+    // What each projection feeds: a generator current, or synaptic input.
+    const currentSources = new Set(description.generators.filter((g) => g.model === 'DCGenerator').map((g) => g.name));
+    const receptors = description.projections.map((s): Receptor => (currentSources.has(s.pre) ? 'current' : 'synaptic'));
     const signs = tables.map(weightSigns);
-    const ringSlots = ringSlotsOf(description, tables, signs);
+    const ringSlots = ringSlotsOf(description, tables, receptors, signs);
     this.populations = description.populations.map((p, index) => {
       const { start, stop } = plan.slices[index];
       // Each neuron draws the first value of its own stream; a per-neuron array is indexed by neuron.
@@ -73,7 +76,7 @@ export class PartitionEngine {
       new ValueSampler(p.v_init, description.seed, index, Purpose.init, p.size).fill(neurons, neurons.length, Int32Array.from(neurons), start, neurons.length, vInit);
       const kernel = device.kernels.get(p.model);
       if (!kernel) throw new InternalError(`device ${device.platform} has no kernel for ${p.model}`);
-      const currentInput = description.projections.some((s) => s.post === p.name && description.generators.some((g) => g.name === s.pre && g.model === 'DCGenerator'));
+      const currentInput = description.projections.some((s, i) => s.post === p.name && receptors[i] === 'current');
       return kernel({ name: p.name, params: p.params, size: stop - start, gidStart: this.offsets[index] + start, dt: description.dt, ringSlots: ringSlots[index], vInit, currentInput });
     });
 
@@ -91,15 +94,15 @@ export class PartitionEngine {
         this.outgoing[pre].push(rowDelivery(stored, target, 'synaptic', signs[index]));
       } else {
         const generator = description.generators.findIndex((g) => g.name === projection.pre);
-        const receptor = description.generators[generator].model === 'DCGenerator' ? 'current' : 'synaptic';
+        const receptor = receptors[index];
         const uniform = receptor === 'synaptic' && table.weights === null && table.delays === null;
-        const negative = signs[index] === 'negative';
+        const { ring, slots } = synapticRing(target, signs[index]);
         generatorLinks[generator].push({
           table,
           deliver: rowDelivery(table, target, receptor, signs[index]),
-          uniformRing: uniform ? (negative ? target.ringNegative : target.ringPositive) : null,
+          uniformRing: uniform ? ring : null,
           targetSize: target.size,
-          ringSize: negative ? target.ringSlots.negative : target.ringSlots.positive,
+          ringSize: slots,
         });
       }
     });

@@ -9,20 +9,24 @@
  * the bound of their distribution.
  */
 import type { NetworkDescription } from '../ir/description.ts';
-import type { WeightSigns } from './connectivity/delivery.ts';
+import type { Receptor, WeightSigns } from './connectivity/delivery.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import type { RingSlots } from './population.ts';
 
-/** Per population, in description order; `signs[i]` is what `weightSigns` says of `tables[i]`. */
-export function ringSlotsOf(description: NetworkDescription, tables: readonly SynapseTable[], signs: readonly WeightSigns[]): RingSlots[] {
+/**
+ * Per population, in description order. For projection i: `tables[i]` its synapses, `receptors[i]`
+ * the input it feeds, `signs[i]` what `weightSigns` says of its table.
+ */
+export function ringSlotsOf(
+  description: NetworkDescription, tables: readonly SynapseTable[], receptors: readonly Receptor[], signs: readonly WeightSigns[],
+): RingSlots[] {
   const longest = description.populations.map(() => ({ positive: 0, negative: 0, current: 0 }));
   const post = new Map(description.populations.map((p, index) => [p.name, index]));
-  const currentSources = new Set(description.generators.filter((g) => g.model === 'DCGenerator').map((g) => g.name));
   description.projections.forEach((projection, index) => {
     const table = tables[index];
     if (table.count === 0) return;
     const rings = longest[post.get(projection.post)!];
-    if (currentSources.has(projection.pre)) {
+    if (receptors[index] === 'current') {
       rings.current = Math.max(rings.current, table.maxDelay);
       return;
     }

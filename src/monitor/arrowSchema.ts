@@ -11,16 +11,14 @@ import type { Dictionary, Int32, Schema, Utf8, Vector } from 'apache-arrow';
 import type { NetworkDescription } from '../ir/description.ts';
 import { arrow } from './arrowLibrary.ts';
 
-/** The type of the `population` column: names, dictionary-encoded (dictionary id 0). */
-function populationType(): Dictionary<Utf8, Int32> {
-  const { Dictionary, Int32, Utf8 } = arrow();
-  return new Dictionary(new Utf8(), new Int32(), 0);
-}
+/** Dictionary ids of the name columns. */
+const POPULATION_DICTIONARY = 0;
+const VARIABLE_DICTIONARY = 1;
 
-/** The type of the `variable` column (dictionary id 1). */
-function variableType(): Dictionary<Utf8, Int32> {
+/** The type of a column of names, dictionary-encoded. */
+function namesType(dictionaryId: number): Dictionary<Utf8, Int32> {
   const { Dictionary, Int32, Utf8 } = arrow();
-  return new Dictionary(new Utf8(), new Int32(), 1);
+  return new Dictionary(new Utf8(), new Int32(), dictionaryId);
 }
 
 export function dictionary(names: readonly string[]): Vector<Utf8> {
@@ -57,7 +55,7 @@ export function spikeSchema(metadata: Map<string, string>): Schema {
     [
       new Field('step', new Int64(), false),
       new Field('time_ms', new Float64(), false),
-      new Field('population', populationType(), false),
+      new Field('population', namesType(POPULATION_DICTIONARY), false),
       new Field('neuron', new Uint32(), false),
     ],
     metadata,
@@ -70,9 +68,9 @@ export function traceSchema(metadata: Map<string, string>): Schema {
     [
       new Field('step', new Int64(), false),
       new Field('time_ms', new Float64(), false),
-      new Field('population', populationType(), false),
+      new Field('population', namesType(POPULATION_DICTIONARY), false),
       new Field('neuron', new Uint32(), false),
-      new Field('variable', variableType(), false),
+      new Field('variable', namesType(VARIABLE_DICTIONARY), false),
       new Field('value', new Float64(), false),
     ],
     metadata,

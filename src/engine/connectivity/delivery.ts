@@ -27,6 +27,13 @@ export function weightSigns(table: SynapseTable): WeightSigns {
   return first ? 'positive' : 'negative';
 }
 
+/** The synaptic ring of `target` that weights of one sign write into, and its slots. */
+export function synapticRing(target: InputRings, signs: WeightSigns): { ring: Float64Array; slots: number } {
+  return signs === 'negative'
+    ? { ring: target.ringNegative, slots: target.ringSlots.negative }
+    : { ring: target.ringPositive, slots: target.ringSlots.positive };
+}
+
 /**
  * The delivery of one projection into `target`, whose weights have `signs`. A projection whose
  * weights keep one sign (one weight, or sign-preserving clipping) writes into one ring without
@@ -49,7 +56,7 @@ export function rowDelivery(
     return specialise(denseRows, table.present, table.weights, delays, table.delays !== null, table.delay, table.rowCount, table.nTargets,
       positive, negative, size, positiveSlots, negativeSlots);
   }
-  const [ring, slots] = signs === 'negative' ? [negative, negativeSlots] : [positive, positiveSlots];
+  const { ring, slots } = receptor === 'current' ? { ring: positive, slots: positiveSlots } : synapticRing(target, signs);
   if (table.weights === null && table.delays === null) {
     return specialise(uniformRows, table.rowStart, table.targets, table.weight, table.delay, ring, size, slots);
   }
