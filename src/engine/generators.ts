@@ -27,8 +27,6 @@ export interface GeneratorLink {
 }
 
 export abstract class GeneratorSource {
-  /** Synaptic spike events delivered so far (a count of c on one synapse is c events). */
-  readonly tally = { events: 0 };
   /** Outputs with at least one synapse in this partition, ascending. */
   protected readonly activeOutputs: Uint32Array;
   protected readonly firstStep: number;
@@ -49,13 +47,19 @@ export abstract class GeneratorSource {
     this.stopStep = Math.min(Math.ceil(stop / dt - 1e-9), 2 ** 31);
   }
 
-  /** Emits the output of step `t` into the input rings of the targets. */
-  abstract emit(t: number): void;
+  /**
+   * Emits the output of step `t` into the input rings of the targets; returns the synaptic spike
+   * events delivered (a count of c on one synapse is c events; a current is none). The kernels
+   * return their count rather than add it to an object after their loop: V8 compiles a long loop
+   * while it runs, before that addition has ever run, and such code then left the optimised code
+   * at the end of every call (≈ 1000 times in a Brunel run on a partition thread).
+   */
+  abstract emit(t: number): number;
 }
 
 /** Independent Poisson spike counts per output and step; the draw is keyed by (generator, output, step). */
 export class PoissonSource extends GeneratorSource {
-  readonly emit: (t: number) => void;
+  readonly emit: (t: number) => number;
 
   constructor(description: GeneratorDescription, index: number, seed: number, dt: number, links: readonly GeneratorLink[]) {
     super(description, links, dt);
@@ -75,13 +79,13 @@ export class PoissonSource extends GeneratorSource {
       const { rowStart, targets, weight, delay } = only.table;
       const targetOf = Uint32Array.from(this.activeOutputs, (j) => targets[rowStart[j]]);
       this.emit = specialise(poissonEmitOneEach, keyHi, keyLo, sampler.thresholds, sampler.guide!, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
-        this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize, this.tally);
+        this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize);
       return;
     }
     const deliveries = links.map((l) => l.deliver);
     const single = deliveries.length === 1 ? deliveries[0] : null;
     this.emit = specialise(poissonEmit, this.activeOutputs, keyHi, keyLo, sampler, sampler.thresholds, sampler.guide, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
-      this.firstStep, this.stopStep, single, deliveries, this.tally);
+      this.firstStep, this.stopStep, single, deliveries);
   }
 }
 
@@ -93,10 +97,10 @@ export class PoissonSource extends GeneratorSource {
 function poissonEmit(
   outputs: Uint32Array, keyHi: Uint32Array, keyLo: Uint32Array, sampler: PoissonSampler, thresholds: Float64Array | null, guide: Int32Array | null,
   countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
-  single: RowDelivery | null, deliveries: RowDelivery[], tally: { events: number },
+  single: RowDelivery | null, deliveries: RowDelivery[],
 ) {
-  return (t: number): void => {
-    if (t < firstStep || t >= stopStep) return;
+  return (t: number): number => {
+    if (t < firstStep || t >= stopStep) return 0;
     const mixed = mixCounter(t);
     let events = 0;
     for (let a = 0; a < outputs.length; a++) {
@@ -112,7 +116,7 @@ function poissonEmit(
       if (single !== null) events += count * single(outputs[a], t, count);
       else for (let l = 0; l < deliveries.length; l++) events += count * deliveries[l](outputs[a], t, count);
     }
-    tally.events += events;
+    return events;
   };
 }
 
@@ -121,10 +125,9 @@ function poissonEmitOneEach(
   keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array,
   countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
   targetOf: Uint32Array, weight: number, delay: number, ring: Float64Array, size: number, ringSize: number,
-  tally: { events: number },
 ) {
-  return (t: number): void => {
-    if (t < firstStep || t >= stopStep) return;
+  return (t: number): number => {
+    if (t < firstStep || t >= stopStep) return 0;
     const base = ((t + delay) % ringSize) * size;
     const mixed = mixCounter(t);
     let events = 0;
@@ -135,7 +138,7 @@ function poissonEmitOneEach(
       ring[base + targetOf[a]] += count * weight;
       events += count;
     }
-    tally.events += events;
+    return events;
   };
 }
 
@@ -148,9 +151,10 @@ export class DcSource extends GeneratorSource {
     this.amplitude = description.params.amplitude as number;
   }
 
-  emit(t: number): void {
-    if (t < this.firstStep || t >= this.stopStep || this.amplitude === 0) return;
+  emit(t: number): number {
+    if (t < this.firstStep || t >= this.stopStep || this.amplitude === 0) return 0;
     for (const j of this.activeOutputs) for (const link of this.links) link.deliver(j, t, this.amplitude);
+    return 0;
   }
 }
 
@@ -171,12 +175,14 @@ export class SpikeListSource extends GeneratorSource {
     this.outputs = Uint32Array.from(events, (e) => e[1]);
   }
 
-  emit(t: number): void {
+  emit(t: number): number {
+    let events = 0;
     while (this.next < this.steps.length && this.steps[this.next] < t) this.next++;
     while (this.next < this.steps.length && this.steps[this.next] === t) {
       // Repeated times on one output are a spike count, delivered one by one.
       const output = this.outputs[this.next++];
-      for (const link of this.links) this.tally.events += link.deliver(output, t, 1);
+      for (const link of this.links) events += link.deliver(output, t, 1);
     }
+    return events;
   }
 }

@@ -50,6 +50,8 @@ export class PartitionEngine {
   readonly synapseCount: number;
   /** Synaptic events delivered from neuron spikes. */
   neuronEvents = 0;
+  /** Synaptic events delivered from generators. */
+  generatorEvents = 0;
   private readonly offsets: Uint32Array;
   /** Per source population: row deliveries of its projections into local populations, in description order. */
   private readonly outgoing: RowDelivery[][];
@@ -136,25 +138,22 @@ export class PartitionEngine {
     return captures;
   }
 
-  /** Synaptic events delivered from generators. */
-  get generatorEvents(): number {
-    return this.generators.reduce((n, g) => n + g.tally.events, 0);
-  }
-
   /** Runs steps [firstStep, firstStep + steps), steps ≤ chunkSteps; spikes land in `this.spikes`. */
   advance(firstStep: number, steps: number): void {
     if (steps > this.chunkSteps) throw new InternalError(`advance(${steps}) exceeds the chunk length ${this.chunkSteps}`);
     const { populations, generators, traces, spikes } = this;
     spikes.count = 0;
+    let events = 0;
     for (let s = 0; s < steps; s++) {
       const t = firstStep + s;
-      for (let g = 0; g < generators.length; g++) generators[g].emit(t);
+      for (let g = 0; g < generators.length; g++) events += generators[g].emit(t);
       for (let p = 0; p < populations.length; p++) populations[p].step(t, spikes);
       for (let m = 0; m < traces.length; m++) {
         const trace = traces[m];
         trace.population.read(trace.variable, trace.from, trace.to, trace.buffer, s * (trace.to - trace.from));
       }
     }
+    this.generatorEvents += events;
   }
 
   /** Delivers a chunk's spikes of the whole network, which must be in canonical (step, gid) order. */
