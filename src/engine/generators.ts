@@ -51,8 +51,8 @@ export abstract class GeneratorSource {
    * Emits the output of step `t` into the input rings of the targets; returns the synaptic spike
    * events delivered (a count of c on one synapse is c events; a current is none). The kernels
    * return their count rather than add it to an object after their loop: V8 compiles a long loop
-   * while it runs, before that addition has ever run, and such code then left the optimised code
-   * at the end of every call (≈ 1000 times in a Brunel run on a partition thread).
+   * while it runs, before that addition has ever run, and such code then gave up at the addition
+   * again and again (≈ 1000 times in a Brunel run on one partition thread).
    */
   abstract emit(t: number): number;
 }
