@@ -1,16 +1,18 @@
 /**
- * Pools of partition threads. Every pool loads the threads' script (`threadScript.ts`) and has its
- * threads compile on their own thread (`compileOnOwnThread.ts`). A worker node starts each run on a
+ * Pools of partition threads. Every pool loads the threads' script (`threadScript.ts`) and sets how
+ * its threads compile (`compileOnOwnThread.ts`). A worker node starts each run on a
  * pool whose threads have already started and loaded the engine, and replaces it once the run is
  * over: the old threads, and all the memory of the run, go with it.
  */
 import { Piscina } from 'piscina';
-import { compileOnOwnThread } from './compileOnOwnThread.ts';
+import { compileFor } from './compileOnOwnThread.ts';
 import { threadScript } from './threadScript.ts';
 
 /** A pool of `threads` partition threads, one task each at a time; idle threads end after `idleTimeout` ms. */
 export async function partitionPool(threads: number, idleTimeout: number): Promise<Piscina> {
-  compileOnOwnThread();
+  // A run keeps as many threads busy as the pool has: on a worker node, the main thread runs one
+  // partition in place of a pool thread.
+  compileFor(threads);
   return new Piscina({ ...(await threadScript()), minThreads: threads, maxThreads: threads, idleTimeout, concurrentTasksPerWorker: 1 });
 }
 
