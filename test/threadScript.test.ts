@@ -1,9 +1,9 @@
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { threadOptions, threadScript } from '../worker/threadScript.ts';
 
@@ -11,13 +11,13 @@ import { threadOptions, threadScript } from '../worker/threadScript.ts';
 const TASKS = ['buildTables', 'default', 'runNodePartition', 'warm'];
 
 test('worker threads load one bundled JavaScript file, without a TypeScript loader', async (t) => {
-  const { filename, execArgv } = await threadScript();
-  t.true(filename.endsWith('.mjs') && !filename.endsWith('threadEntry.mjs'), `threads load ${filename}`);
-  t.true(existsSync(fileURLToPath(filename)));
+  const { url, execArgv } = await threadScript();
+  t.true(url.endsWith('.mjs') && !url.endsWith('threadEntry.mjs'), `threads load ${url}`);
+  t.true(existsSync(fileURLToPath(url)));
   t.true(process.execArgv.some((a) => a.includes('tsx')), 'the tests run under node --import=tsx');
   t.true(execArgv !== undefined && !execArgv.some((a) => a.includes('tsx')), `thread options ${execArgv?.join(' ')}`);
   // A bare thread (no loader at all) can load it and finds the tasks piscina calls.
-  t.deepEqual(await tasksOf(filename), TASKS);
+  t.deepEqual(await tasksOf(url), TASKS);
 });
 
 test('the fallback entry, which compiles the sources under tsx, offers the same tasks', async (t) => {
@@ -51,7 +51,7 @@ test('a run on threads works under Node options that threads may only inherit (-
 
 /** What `threadScript()` gives in a fresh process whose temporary directory is `tmp`. */
 function scriptIn(tmp: string): string {
-  const code = `import { threadScript } from ${JSON.stringify(new URL('../worker/threadScript.ts', import.meta.url).href)}; console.log((await threadScript()).filename);`;
+  const code = `import { threadScript } from ${JSON.stringify(new URL('../worker/threadScript.ts', import.meta.url).href)}; console.log((await threadScript()).url);`;
   return execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { env: { ...process.env, TMPDIR: tmp }, encoding: 'utf8' }).trim();
 }
 
@@ -68,4 +68,57 @@ test('a bundle directory others can write is not used, and a planted file is rep
   writeFileSync(bundle, 'export default () => "planted";');
   t.is(fileURLToPath(scriptIn(tmp)), bundle);
   t.true(readFileSync(bundle).equals(real), 'the planted file was rewritten with the bundle');
+});
+
+const LOADER = fileURLToPath(new URL('../worker/threadLoader.cjs', import.meta.url));
+
+test('the CommonJS loader piscina starts threads with offers every task the thread script exports', async (t) => {
+  const { url } = await threadScript();
+  const keys = await new Promise<string[]>((resolve, reject) => {
+    const code = `const tasks = require(${JSON.stringify(LOADER)}); require('node:worker_threads').parentPort.postMessage(Object.keys(tasks).filter((k) => k !== '__esModule').sort())`;
+    const worker = new Worker(code, { eval: true, execArgv: [], workerData: { threadScript: url } });
+    worker.once('message', (names: string[]) => void worker.terminate().then(() => resolve(names)));
+    worker.once('error', reject);
+  });
+  t.deepEqual(keys, TASKS);
+});
+
+/** Runs `code` in a fresh process, as a module in `dir` that has `partitionPool`, with `script` as the thread script. */
+function withPools(dir: string, script: string, code: string) {
+  const driver = join(dir, 'driver.mjs');
+  writeFileSync(driver, `import { useThreadScript } from ${JSON.stringify(new URL('../worker/threadScript.ts', import.meta.url).href)};
+    import { partitionPool } from ${JSON.stringify(new URL('../worker/threadPool.ts', import.meta.url).href)};
+    useThreadScript(${JSON.stringify(script)});
+    ${code}`);
+  return spawnSync(process.execPath, ['--import', 'tsx', driver], { encoding: 'utf8', timeout: 120_000 });
+}
+
+test('a thread script that fails to load fails the tasks with its own error', async (t) => {
+  const missing = pathToFileURL(join(tmpdir(), 'spikegrid-no-such-thread-script.mjs')).href;
+  const run = withPools(mkdtempSync(join(tmpdir(), 'spikegrid-pool-')), missing, `
+    const pool = await partitionPool(1, 1000);
+    await pool.run(null, { name: 'warm' }).then(() => console.log('resolved'), (error) => console.log(error.code, error.message));
+    await pool.destroy();`);
+  t.regex(run.stdout, /Cannot find module '.*spikegrid-no-such-thread-script\.mjs'/);
+});
+
+test('a pool destroyed while its threads still load their script ends them, and the process goes on', (t) => {
+  // A script whose one import binds 40 000 names takes tens of milliseconds to link, so pools
+  // destroyed 0–200 ms after they start catch their threads there. Node 20 aborted the process when
+  // a thread loaded with require() was terminated while linking.
+  const dir = mkdtempSync(join(tmpdir(), 'spikegrid-slow-link-'));
+  const names = Array.from({ length: 40_000 }, (_, i) => `x${i}`);
+  writeFileSync(join(dir, 'names.mjs'), names.map((n, i) => `export const ${n} = ${i};`).join('\n'));
+  writeFileSync(join(dir, 'thread.mjs'), `import { ${names.join(', ')} } from './names.mjs';\nexport async function warm() { return x0 + x39999; }\n`);
+  const run = withPools(dir, pathToFileURL(join(dir, 'thread.mjs')).href, `
+    for (let delay = 0; delay < 200; delay += 4) {
+      const pool = await partitionPool(2, 1000);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      await pool.destroy();
+    }
+    const pool = await partitionPool(1, 1000);
+    console.log('warm', await pool.run(null, { name: 'warm' }));
+    await pool.destroy();`);
+  t.is(run.status, 0, run.stderr.slice(0, 400));
+  t.regex(run.stdout, /^warm 39999$/m);
 });

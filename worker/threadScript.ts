@@ -1,5 +1,5 @@
 /**
- * The file worker threads load. A thread does not inherit the parent's TypeScript loader: under tsx
+ * The ES module worker threads run (through `threadLoader.cjs`). A thread does not inherit the parent's TypeScript loader: under tsx
  * it would register its own and compile the engine again, ≈ 0.35 s per thread alone and twice that
  * when two start together on two cores. So the first pool of a process bundles `threadMain.ts` and
  * everything it imports into one JavaScript file with esbuild (≈ 0.1 s), named by its content so that
@@ -16,9 +16,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const sources = new URL('./threadMain.ts', import.meta.url);
 const fallback = new URL('./threadEntry.mjs', import.meta.url).href;
 
-/** Piscina's `filename` and `execArgv` for the threads of a pool. */
+/** What the threads of a pool run, and with which Node options. */
 export interface ThreadScript {
-  readonly filename: string;
+  /** The thread script's file URL. */
+  readonly url: string;
   /** Node's options for the threads; undefined: the parent's. */
   readonly execArgv: string[] | undefined;
 }
@@ -26,18 +27,18 @@ export interface ThreadScript {
 let script: Promise<ThreadScript> | undefined;
 
 /**
- * Threads load `filename`, which holds `threadMain.ts` already compiled: the CLI's compiled copy
- * has one (`bin/compiledCli.mjs`), so its threads need no bundle of their own.
+ * Threads run `url`, which holds `threadMain.ts` already compiled: the CLI's compiled copy has one
+ * (`bin/compiledCli.mjs`), so its threads need no bundle of their own.
  */
-export function useThreadScript(filename: string): void {
-  script = Promise.resolve({ filename, execArgv: threadOptions(process.execArgv) });
+export function useThreadScript(url: string): void {
+  script = Promise.resolve({ url, execArgv: threadOptions(process.execArgv) });
 }
 
 /** The bundle, or the tsx entry. */
 export function threadScript(): Promise<ThreadScript> {
   script ??= bundle().then(
-    (filename) => ({ filename, execArgv: threadOptions(process.execArgv) }),
-    () => ({ filename: fallback, execArgv: undefined }),
+    (url) => ({ url, execArgv: threadOptions(process.execArgv) }),
+    () => ({ url: fallback, execArgv: undefined }),
   );
   return script;
 }
