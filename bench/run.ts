@@ -8,8 +8,11 @@
  *   npm run bench -- --only pd14 --pd14-scale 0.25
  *   npm run bench -- --only brunel/grpc           Brunel over gRPC on loopback: 2 worker processes of
  *                                                1 thread each, and 1 worker process with 2 threads
+ *
+ * Brunel also runs as two independent one-worker processes at once, each repeat: what the machine
+ * gives two busy threads, and so the most two workers can gain, on the day of the bench.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +28,8 @@ interface Case {
   nodes?: number;
   /** Partition threads per node (`spikegrid worker --threads`); default 1. */
   threadsPerNode?: number;
+  /** Also run two one-worker processes at once, to measure what the machine gives two threads. */
+  pairOfOne?: boolean;
 }
 
 const args = process.argv.slice(2);
@@ -35,7 +40,7 @@ const option = (name: string, fallback: string) => {
 
 const cases: Case[] = [
   { name: 'CUBA', model: 'examples/cuba.ts', set: ['n=4000'] },
-  { name: 'Brunel', model: 'examples/brunel.ts', set: ['scale=1'] },
+  { name: 'Brunel', model: 'examples/brunel.ts', set: ['scale=1'], pairOfOne: true },
   { name: 'Brunel+rec', model: 'examples/brunel.ts', set: ['scale=1'], record: true },
   { name: 'Brunel/gRPC', model: 'examples/brunel.ts', set: ['scale=1'], nodes: 2 },
   { name: 'Brunel/gRPC-1x2', model: 'examples/brunel.ts', set: ['scale=1'], nodes: 1, threadsPerNode: 2 },
@@ -70,17 +75,10 @@ for (const c of selected) {
   // gRPC case alternates with the same number of threads in one process, its baseline.
   const placements = nodes ? [['--nodes', nodes.addresses.join(','), '--token-file', nodes.tokenFile], ['--workers', String(partitions)]] : workerCounts.map((w) => ['--workers', String(w)]);
   const runsByPlacement = placements.map(() => [] as Array<Record<string, any>>);
+  const pairs: Array<Array<Record<string, any>>> = [];
   for (let i = 0; i < repeat; i++) {
-    placements.forEach((placement, p) => {
-      const out = mkdtempSync(join(tmpdir(), 'spikegrid-bench-'));
-      const args = ['run', c.model, '--t', String(tMs), ...c.set.flatMap((s) => ['--set', s]), ...placement, '--out', out, ...(c.record ? [] : ['--no-record']), '--no-progress'];
-      const started = performance.now();
-      const result = spawnSync(process.execPath, [join(root, 'bin', 'spikegrid.mjs'), ...args], { cwd: root, encoding: 'utf8' });
-      // What the user waits for: the whole process, from Node's start to its exit.
-      const processS = (performance.now() - started) / 1000;
-      if (result.status !== 0) throw new Error(`${c.name} failed: ${result.stderr}`);
-      runsByPlacement[p].push({ ...JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')), process_s: processS });
-    });
+    for (const [p, placement] of placements.entries()) runsByPlacement[p].push(await runCase(c, placement));
+    if (c.pairOfOne && !nodes) pairs.push(await Promise.all([runCase(c, ['--workers', '1']), runCase(c, ['--workers', '1'])]));
   }
   nodes?.stop();
   if (nodes) {
@@ -100,6 +98,29 @@ for (const c of selected) {
     const ratio = (key: string) => median(runs.map((r, i) => base[i][key] / r[key])).toFixed(2);
     speedups.push(`${c.name}: ${workers} workers vs ${workerCounts[0]}: sim ×${ratio('sim_s')}, wall ×${ratio('process_s')} (median of paired repeats)`);
   }
+  const alone = runsByWorkers.get(1);
+  if (pairs.length > 0 && alone) {
+    // Each of the two took this many times as long as a run alone in the same repeat; two workers
+    // splitting the work perfectly could then be at most 2 / slowdown as fast as one.
+    const slowdown = median(pairs.flatMap((pair, i) => pair.map((r) => r.sim_s / alone[i].sim_s)));
+    speedups.push(`${c.name}: two 1-worker runs at once: each sim ×${slowdown.toFixed(2)} as long as one alone (median); `
+      + `so 2 workers can be at most ×${(2 / slowdown).toFixed(2)} as fast as 1 on this machine today`);
+  }
+}
+
+/** One run of `c` through the CLI, placed by `placement`: its run.json, and the process's wall time. */
+async function runCase(c: Case, placement: string[]): Promise<Record<string, any>> {
+  const out = mkdtempSync(join(tmpdir(), 'spikegrid-bench-'));
+  const args = ['run', c.model, '--t', String(tMs), ...c.set.flatMap((s) => ['--set', s]), ...placement, '--out', out, ...(c.record ? [] : ['--no-record']), '--no-progress'];
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(root, 'bin', 'spikegrid.mjs'), ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  // What the user waits for: the whole process, from Node's start to its exit.
+  const processS = (performance.now() - started) / 1000;
+  if (status !== 0) throw new Error(`${c.name} failed: ${stderr}`);
+  return { ...JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')), process_s: processS };
 }
 
 /** Starts `count` worker nodes on loopback ports with a fresh token. */

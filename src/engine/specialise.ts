@@ -8,7 +8,7 @@
  * population gets its own compilation of the same source — the arithmetic is identical.
  *
  * V8 caches compilations by source text, which would hand every population the same function
- * again, so each copy's source is made unique with a numbered comment.
+ * again, so each copy's source is made unique with a numbered source URL.
  *
  * A factory must be self-contained: it may use only its parameters and globals (no imports), and
  * should return an anonymous arrow function.
@@ -16,6 +16,7 @@
 let copies = 0;
 
 export function specialise<A extends unknown[], R>(factory: (...args: A) => R, ...args: A): R {
-  const copy = new Function(`return (${factory.toString()}); // specialised copy ${copies++}`)() as (...args: A) => R;
+  // The source URL names the kernel in profiles and stack traces, and makes each copy's source unique.
+  const copy = new Function(`return (${factory.toString()});\n//# sourceURL=spikegrid:kernel/${factory.name}/${copies++}`)() as (...args: A) => R;
   return copy(...args);
 }
