@@ -43,6 +43,24 @@ test('threads drop a tsx loader only when it is all the parent was given, and in
   t.deepEqual(threadOptions(['--import=tsx', '--enable-source-maps']), ['--enable-source-maps']);
 });
 
+test('threads drop the options that give the parent its program text (--input-type, -e, -p)', (t) => {
+  t.deepEqual(threadOptions(['--input-type=module', '-e', 'code']), []);
+  t.deepEqual(threadOptions(['--import', 'tsx', '--input-type', 'module', '--eval', 'code']), []);
+  t.deepEqual(threadOptions(['-pe', 'code', '--no-warnings']), ['--no-warnings']);
+  t.is(threadOptions(['--input-type=module', '--max-old-space-size=4096', '-e', 'code']), undefined);
+});
+
+test('a run on threads works from `node --input-type=module -e`', (t) => {
+  const code = `import { nn, normalizeDescription } from ${JSON.stringify(new URL('../index.ts', import.meta.url).href)};
+    import { runThreads } from ${JSON.stringify(new URL('../coordinator/runThreads.ts', import.meta.url).href)};
+    import brunel from ${JSON.stringify(new URL('../examples/brunel.ts', import.meta.url).href)};
+    const description = normalizeDescription(nn.describeNetwork(new (brunel({ scale: 0.05 }))()));
+    const stats = await runThreads(description, { steps: 200, workers: 2 });
+    console.log('workers', stats.workers, 'spikes', stats.spikes);`;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 120_000 });
+  t.regex(out, /^workers 2 spikes [1-9]\d*$/m);
+});
+
 test('a run on threads works under Node options that threads may only inherit (--max-old-space-size)', (t) => {
   const out = execFileSync(process.execPath, ['--max-old-space-size=2048', fileURLToPath(new URL('../bin/spikegrid.mjs', import.meta.url)),
     'run', fileURLToPath(new URL('../examples/brunel.ts', import.meta.url)), '--t', '20', '--set', 'scale=0.05', '--workers', '2', '--no-record'], { encoding: 'utf8' });
@@ -72,7 +90,7 @@ test('a bundle directory others can write is not used, and a planted file is rep
 
 const LOADER = fileURLToPath(new URL('../worker/threadLoader.cjs', import.meta.url));
 
-test('the CommonJS loader piscina starts threads with offers every task the thread script exports', async (t) => {
+test('the CommonJS loader that threads start from offers every task the thread script exports', async (t) => {
   const { url } = await threadScript();
   const keys = await new Promise<string[]>((resolve, reject) => {
     const code = `const tasks = require(${JSON.stringify(LOADER)}); require('node:worker_threads').parentPort.postMessage(Object.keys(tasks).filter((k) => k !== '__esModule').sort())`;
@@ -93,11 +111,11 @@ function withPools(dir: string, script: string, code: string) {
   return spawnSync(process.execPath, ['--import', 'tsx', driver], { encoding: 'utf8', timeout: 120_000 });
 }
 
-test('a thread script that fails to load fails the tasks with its own error', async (t) => {
+test('a thread script that fails to load fails the tasks with its own error', (t) => {
   const missing = pathToFileURL(join(tmpdir(), 'spikegrid-no-such-thread-script.mjs')).href;
   const run = withPools(mkdtempSync(join(tmpdir(), 'spikegrid-pool-')), missing, `
     const pool = await partitionPool(1, 1000);
-    await pool.run(null, { name: 'warm' }).then(() => console.log('resolved'), (error) => console.log(error.code, error.message));
+    await pool.run(null, { name: 'warm' }).then(() => console.log('resolved'), (error) => console.log(error.message));
     await pool.destroy();`);
   t.regex(run.stdout, /Cannot find module '.*spikegrid-no-such-thread-script\.mjs'/);
 });

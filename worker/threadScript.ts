@@ -1,11 +1,12 @@
 /**
- * The ES module worker threads run (through `threadLoader.cjs`). A thread does not inherit the parent's TypeScript loader: under tsx
- * it would register its own and compile the engine again, ≈ 0.35 s per thread alone and twice that
- * when two start together on two cores. So the first pool of a process bundles `threadMain.ts` and
- * everything it imports into one JavaScript file with esbuild (≈ 0.1 s), named by its content so that
- * a changed source never meets a stale bundle, and every thread loads that in ≈ 0.05 s. Should the
- * bundle not be made (esbuild missing, no private writable temporary directory), threads load the
- * sources through tsx instead (`threadEntry.mjs`): slower to start, the same code.
+ * The ES module worker threads run (through `threadLoader.cjs`). A thread does not inherit the
+ * parent's TypeScript loader: under tsx it would register its own and compile the engine again,
+ * ≈ 0.35 s per thread alone and twice that when two start together on two cores. So the first pool
+ * of a process bundles `threadMain.ts` and everything it imports into one JavaScript file with esbuild
+ * (≈ 0.1 s), named by its content so that a changed source never meets a stale bundle, and every
+ * thread loads that in ≈ 0.05 s. Should the bundle not be made (esbuild missing, no private
+ * writable temporary directory), threads load the sources through tsx instead (`threadEntry.mjs`):
+ * slower to start, the same code.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -45,13 +46,15 @@ export function threadScript(): Promise<ThreadScript> {
 
 /**
  * Threads inherit the parent's Node options, and a thread that registered tsx (`node --import tsx`,
- * as the tests run) would spend the time the bundle saves. So a tsx loader is dropped when what
- * remains are options a thread accepts when given explicitly; anything else is left to be inherited
- * as it is, tsx and all, because explicit thread options may not include V8 or process-wide ones
+ * as the tests run) would spend the time the bundle saves, while one given the parent's
+ * `--input-type` (`node --input-type=module -e …`) refuses to start: that option is for string
+ * input only. So such options, which concern the parent alone, are dropped when what remains are
+ * options a thread accepts when given explicitly; anything else is left to be inherited as it is,
+ * because explicit thread options may not include V8 or process-wide ones
  * (`--max-old-space-size`), which Node passes to threads only by inheritance.
  */
 export function threadOptions(argv: readonly string[]): string[] | undefined {
-  const rest = withoutTsx(argv);
+  const rest = withoutParentOnly(argv);
   if (rest.length === argv.length) return undefined;
   return rest.every((option) => THREAD_SAFE.test(option)) ? rest : undefined;
 }
@@ -59,13 +62,17 @@ export function threadOptions(argv: readonly string[]): string[] | undefined {
 /** Options that a worker thread takes explicitly (among them those ava gives its processes). */
 const THREAD_SAFE = /^--(enable-source-maps|no-warnings|no-deprecation|trace-warnings|trace-uncaught)$/;
 
-/** `argv` less its tsx loader options. */
-function withoutTsx(argv: readonly string[]): string[] {
+/** `argv` less its tsx loader, and the options about the parent's own program text. */
+function withoutParentOnly(argv: readonly string[]): string[] {
   const loader = /^--(import|loader|experimental-loader|require)$/;
+  const programText = /^(--input-type|-e|--eval|-p|-pe|--print)$/;
   const kept: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s);
-    if (!loader.test(flag)) kept.push(argv[i]);
+    if (programText.test(flag)) {
+      // `--input-type=module`, or the option and its value (the code, for -e and -p).
+      if (inline === undefined) i++;
+    } else if (!loader.test(flag)) kept.push(argv[i]);
     else if (inline !== undefined) {
       if (!inline.startsWith('tsx')) kept.push(argv[i]);
     } else {
