@@ -104,7 +104,7 @@ for (const c of selected) {
     // splitting the work perfectly could then be at most 2 / slowdown as fast as one.
     const slowdown = median(pairs.flatMap((pair, i) => pair.map((r) => r.sim_s / alone[i].sim_s)));
     speedups.push(`${c.name}: two 1-worker runs at once: each sim ×${slowdown.toFixed(2)} as long as one alone (median); `
-      + `so 2 workers can be at most ×${(2 / slowdown).toFixed(2)} as fast as 1 on this machine today`);
+      + `so 2 workers that split the work perfectly would be ×${(2 / slowdown).toFixed(2)} as fast as 1 on this machine today`);
   }
 }
 
