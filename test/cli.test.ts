@@ -70,6 +70,17 @@ test('a JSON description runs like a model module', (t) => {
   t.is(run.populations.n.spikes, 2 * 4);
 });
 
+test('a model time that is not a whole number of steps runs round(t/dt) steps and says how long that is', (t) => {
+  const dir = temp();
+  const description = { populations: [{ name: 'n', model: 'LIF', size: 2, params: { I_e: 400 } }] };
+  writeFileSync(join(dir, 'net.json'), JSON.stringify(description));
+  const result = spikegrid('run', join(dir, 'net.json'), '--t', '10', '--dt', '0.07', '--workers', '1', '--out', dir, '--no-record');
+  t.is(result.status, 0, result.stderr);
+  t.regex(result.stdout, /^10\.01 ms on 1 worker in /m);
+  const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+  t.like(run, { t_ms: 10.01, dt_ms: 0.07, steps: 143 });
+});
+
 test('bad command lines fail with a message that says what to change, exit code 2', (t) => {
   const cases: Array<[string[], RegExp]> = [
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--set', 'size=3'], /--set size: this model has no parameter size; known: n, p/],

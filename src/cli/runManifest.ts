@@ -36,7 +36,8 @@ export function runManifest(
   stats: RunStats & { per_worker?: readonly PartitionSummary[]; bytes_per_chunk?: number },
   wall_s: number,
 ): RunManifest {
-  const t_ms = stats.steps * description.dt;
+  // steps × dt carries binary rounding (143 × 0.07 = 10.010000000000002); 12 digits drop it.
+  const t_ms = Number((stats.steps * description.dt).toPrecision(12));
   const modelS = t_ms / 1000;
   const populations: RunManifest['populations'] = {};
   description.populations.forEach((p, i) => {
