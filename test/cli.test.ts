@@ -13,7 +13,8 @@ const bin = join(import.meta.dirname, '..', 'bin', 'spikegrid.mjs');
 const examples = join(import.meta.dirname, '..', 'examples');
 
 function spikegrid(...args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  // A command that hangs fails its test rather than the whole suite.
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
 }
 
 function temp(): string {
@@ -82,7 +83,12 @@ test('a model time that is not a whole number of steps runs round(t/dt) steps an
 });
 
 test('bad command lines fail with a message that says what to change, exit code 2', (t) => {
+  const aFile = join(temp(), 'a-file');
+  writeFileSync(aFile, '');
   const cases: Array<[string[], RegExp]> = [
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', join(aFile, 'out')], /--out .*a-file\/out: .*a-file is not a directory; give a directory that can be created/],
+    // Node's own recursive mkdir never returns for a path under /proc.
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', '/proc/spikegrid-out'], /--out \/proc\/spikegrid-out: cannot make \/proc\/spikegrid-out \(ENOENT/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--set', 'size=3'], /--set size: this model has no parameter size; known: n, p/],
     [['run', join(examples, 'cuba.ts')], /--t \(model time in ms\) is missing/],
     [['run', join(examples, 'cuba.ts'), '--t', 'ten'], /--t must be a number, got "ten"/],

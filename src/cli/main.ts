@@ -1,10 +1,11 @@
 /**
  * The `spikegrid` command: `run` a model, ask a run's tables in SQL (`sql`), `plot` them.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ModelError } from '../errors.ts';
+import { makeOutputDir } from '../outputDir.ts';
 import { normalizeDescription } from '../ir/normalize.ts';
 import { ArrowRecorder } from '../monitor/arrowRecorder.ts';
 import type { Recorder } from '../monitor/recorder.ts';
@@ -64,7 +65,7 @@ async function run(argv: readonly string[], compiled?: CompiledModel): Promise<n
   const steps = stepsFor(args.tMs, description.dt);
   const recorders: Recorder[] = [];
   if (args.out) {
-    mkdirSync(args.out, { recursive: true });
+    makeOutputDir(args.out, '--out');
     if (recording) recorders.push(new ArrowRecorder(args.out));
   }
   const bar = args.progress && process.stderr.isTTY ? new ProgressBar(process.stderr, args.tMs, description.dt) : null;

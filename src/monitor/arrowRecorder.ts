@@ -9,12 +9,13 @@
  * then neuron — and batches are cut by row count alone, so the files are the same bytes whatever
  * the worker count.
  */
-import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordBatchStreamWriter, Schema, Utf8, Vector } from 'apache-arrow';
 import { arrow } from './arrowLibrary.ts';
 import { populationOffsets } from '../engine/layout.ts';
 import type { NetworkDescription } from '../ir/description.ts';
+import { makeOutputDir } from '../outputDir.ts';
 import type { ChunkRecord } from './chunkRecord.ts';
 import { dictionary, runMetadata, spikeSchema, traceSchema } from './arrowSchema.ts';
 import { fileSink, streamToFile } from './arrowFiles.ts';
@@ -115,7 +116,7 @@ export class ArrowRecorder implements Recorder {
   begin({ description }: RunInfo): void {
     this.description = description;
     this.offsets = populationOffsets(description);
-    mkdirSync(this.dir, { recursive: true });
+    makeOutputDir(this.dir, 'ArrowRecorder dir');
     for (const name of ['spikes.arrow', 'traces.arrow']) if (existsSync(join(this.dir, name))) unlinkSync(join(this.dir, name));
     const metadata = runMetadata(description);
     const populations = dictionary(description.populations.map((p) => p.name));

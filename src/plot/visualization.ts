@@ -3,9 +3,10 @@
  * write PNG files (`<dir>/<title>.png`) and return the path; with `show` the path is printed, since
  * a simulator on a cluster node has no window to open.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelError } from '../errors.ts';
+import { makeOutputDir } from '../outputDir.ts';
 import type { SpikeMatrix } from '../monitor/results.ts';
 import { drawFrame, type FrameOptions } from './axes.ts';
 
@@ -72,7 +73,7 @@ function isArrayOfLines(values: ArrayLike<number> | ArrayLike<number>[]): values
 function finish(png: Buffer, options: PlotOptions, fallback: string): string | undefined {
   if (options.save === false && !options.show) return undefined;
   const dir = options.dir ?? '.';
-  mkdirSync(dir, { recursive: true });
+  makeOutputDir(dir, 'plot dir');
   const name = options.file ?? `${(options.title ?? fallback).replace(/[^\w.-]+/g, '_')}.png`;
   const path = join(dir, name);
   writeFileSync(path, png);
