@@ -1,5 +1,5 @@
 import test from 'ava';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -236,6 +236,17 @@ test('a node serves one run at a time and turns a second coordinator away while 
     t.is(error?.message, `node ${node.address} refused the run: this node is busy with another run (UNAVAILABLE)`);
     t.is((await long).steps, 20000);
     t.is((await runNodes(d, { steps: 100, nodes: [node.address], token })).steps, 100, 'free again');
+  } finally {
+    stop([node]);
+  }
+});
+
+test('a second node on an address in use fails with a message that names the address, exit code 2', async (t) => {
+  const node = await startNode();
+  try {
+    const second = spawnSync(process.execPath, [bin, 'worker', '--listen', node.address, '--threads', '1', '--token-file', tokenFile], { encoding: 'utf8', timeout: 60_000 });
+    t.is(second.status, 2, second.stderr);
+    t.regex(second.stderr, new RegExp(`spikegrid worker: cannot listen on ${node.address.replace(/\./g, '\\.')}: .*EADDRINUSE`));
   } finally {
     stop([node]);
   }

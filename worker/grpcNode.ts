@@ -60,7 +60,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const port = await new Promise<number>((resolve, reject) => server.bindAsync(options.listen, credentials, (error, p) => (error ? reject(error) : resolve(p))))
     .catch(async (error: Error) => {
       await (await slot.pool).destroy();
-      throw error;
+      // An address in use, a host that is not this machine's: the user's to change.
+      throw new ModelError('INVALID_VALUE', `cannot listen on ${options.listen}: ${error.message}`);
     });
   const host = options.listen.slice(0, options.listen.lastIndexOf(':'));
   return {

@@ -5,6 +5,7 @@
  * of each on N threads (default: one per available core).
  */
 import { ModelError } from '../src/errors.ts';
+import { checkHostPort } from '../src/cli/hostPort.ts';
 import { readSecret, readSecretFile } from '../src/cli/secrets.ts';
 import { startNode } from './grpcNode.ts';
 
@@ -26,9 +27,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
       throw new ModelError('INVALID_VALUE', `--threads must be a whole number ≥ 1, got ${JSON.stringify(options['--threads'])}`);
     }
+    const listen = options['--listen'] ?? '127.0.0.1:7070';
+    checkHostPort(listen, '--listen', true);
     const node = await startNode({
       threads,
-      listen: options['--listen'] ?? '127.0.0.1:7070',
+      listen,
       token: readSecret(options['--token-file'], '--token-file'),
       tls: options['--tls-cert'] ? { cert: readSecretFile(options['--tls-cert'], '--tls-cert'), key: readSecretFile(options['--tls-key'], '--tls-key') } : undefined,
     });

@@ -1,5 +1,6 @@
 /** Command-line parsing for `spikegrid run`: flags, values, repeatable `--set name=value`. */
 import { ModelError } from '../errors.ts';
+import { checkHostPort } from './hostPort.ts';
 
 export interface RunArgs {
   model: string;
@@ -74,6 +75,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
         break;
       case '--nodes':
         args.nodes = value().split(',').map((n) => n.trim()).filter(Boolean);
+        for (const node of args.nodes) checkHostPort(node, '--nodes:');
         break;
       case '--token-file':
         args.tokenFile = value();
