@@ -1,6 +1,6 @@
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -80,6 +80,21 @@ test('a model time that is not a whole number of steps runs round(t/dt) steps an
   t.regex(result.stdout, /^10\.01 ms on 1 worker in /m);
   const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
   t.like(run, { t_ms: 10.01, dt_ms: 0.07, steps: 143 });
+});
+
+test('a run into the directory of an earlier one replaces its files, whatever either records', (t) => {
+  const dir = temp();
+  const brunelRun = (...extra: string[]) => spikegrid('run', join(examples, 'brunel.ts'), '--t', '20', '--set', 'scale=0.05', '--workers', '1', '--out', dir, ...extra);
+  t.is(brunelRun('--seed', '1', '--format', 'parquet', '--trace', 'E.v[0:2]').status, 0);
+  t.true(existsSync(join(dir, 'spikes.parquet')) && existsSync(join(dir, 'traces.arrow')));
+  t.is(brunelRun('--seed', '2').status, 0);
+  const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+  t.false(existsSync(join(dir, 'spikes.parquet')) || existsSync(join(dir, 'traces.arrow')), 'the first run\'s Parquet and traces are gone');
+  const count = spikegrid('sql', dir, 'SELECT count(*) AS n FROM spikes');
+  t.is(count.status, 0, count.stderr);
+  t.regex(count.stdout, new RegExp(`\\b${run.spikes}\\b`), 'sql counts the second run\'s spikes');
+  t.is(brunelRun('--seed', '3', '--no-record').status, 0);
+  t.false(existsSync(join(dir, 'spikes.arrow')), 'a run that records nothing leaves no spikes of an earlier one beside its run.json');
 });
 
 test('bad command lines fail with a message that says what to change, exit code 2', (t) => {

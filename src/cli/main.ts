@@ -9,6 +9,7 @@ import { makeOutputDir } from '../outputDir.ts';
 import { normalizeDescription } from '../ir/normalize.ts';
 import { ArrowRecorder } from '../monitor/arrowRecorder.ts';
 import type { Recorder } from '../monitor/recorder.ts';
+import { clearRunFiles } from '../monitor/runFiles.ts';
 import { runLocal, stepsFor } from '../run/runLocal.ts';
 import { nodeRunner, threadRunner } from '../run/runners.ts';
 import { readSecret, readSecretFile } from './secrets.ts';
@@ -66,6 +67,7 @@ async function run(argv: readonly string[], compiled?: CompiledModel): Promise<n
   const recorders: Recorder[] = [];
   if (args.out) {
     makeOutputDir(args.out, '--out');
+    clearRunFiles(args.out);
     if (recording) recorders.push(new ArrowRecorder(args.out));
   }
   const bar = args.progress && process.stderr.isTTY ? new ProgressBar(process.stderr, args.tMs, description.dt) : null;

@@ -9,7 +9,6 @@
  * then neuron — and batches are cut by row count alone, so the files are the same bytes whatever
  * the worker count.
  */
-import { existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordBatchStreamWriter, Schema, Utf8, Vector } from 'apache-arrow';
 import { arrow } from './arrowLibrary.ts';
@@ -20,6 +19,7 @@ import type { ChunkRecord } from './chunkRecord.ts';
 import { dictionary, runMetadata, spikeSchema, traceSchema } from './arrowSchema.ts';
 import { fileSink, streamToFile } from './arrowFiles.ts';
 import { sliceOf, type Recorder, type RunInfo } from './recorder.ts';
+import { clearRunFiles } from './runFiles.ts';
 
 export interface ArrowRecorderOptions {
   /** Rows per record batch (default 65536). */
@@ -117,7 +117,7 @@ export class ArrowRecorder implements Recorder {
     this.description = description;
     this.offsets = populationOffsets(description);
     makeOutputDir(this.dir, 'ArrowRecorder dir');
-    for (const name of ['spikes.arrow', 'traces.arrow']) if (existsSync(join(this.dir, name))) unlinkSync(join(this.dir, name));
+    clearRunFiles(this.dir);
     const metadata = runMetadata(description);
     const populations = dictionary(description.populations.map((p) => p.name));
     const indexOf = (name: string) => description.populations.findIndex((p) => p.name === name);
