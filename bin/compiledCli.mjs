@@ -118,6 +118,7 @@ async function compile(index, model) {
     write: false,
     outdir: join(cache, 'out'),
     metafile: true,
+    sourcemap: 'linked',
     logLevel: 'silent',
     plugins: [importMetaPlugin, modelPackagesPlugin],
   });
@@ -126,7 +127,7 @@ async function compile(index, model) {
     const file = resolve(root, input);
     inputs[file] = sha1(readFileSync(file));
   }
-  const files = result.outputFiles.map((o) => ({ name: o.path.slice(join(cache, 'out').length + 1), contents: o.contents }));
+  const files = withModelSourceMapOnly(result.outputFiles.map((o) => ({ name: o.path.slice(join(cache, 'out').length + 1), contents: o.contents })));
   const copy = `copy-${sha1(files.map((f) => `${f.name}\0${sha1(f.contents)}`).join('\0')).slice(0, 16)}`;
   mkdirSync(cache, { recursive: true });
   if (!existsSync(join(cache, copy, 'cli.js'))) {
@@ -149,6 +150,22 @@ async function compile(index, model) {
   renameSync(partialIndex, index);
   removeUnusedCopies();
   return copy;
+}
+
+/**
+ * The model's code keeps a source map, so that an error in it points at the model's own file and
+ * line (`bin/spikegrid.mjs` turns Node's source maps on); the rest of the copy drops its maps, which
+ * Node would otherwise read and parse on every command (≈ 30 ms).
+ */
+function withModelSourceMapOnly(files) {
+  const kept = [];
+  for (const file of files) {
+    if (file.name.endsWith('.map')) {
+      if (file.name === 'model.js.map') kept.push(file);
+    } else if (file.name === 'model.js') kept.push(file);
+    else kept.push({ ...file, contents: Buffer.from(Buffer.from(file.contents).toString('utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n')) });
+  }
+  return kept;
 }
 
 /**
@@ -184,7 +201,7 @@ const importMetaPlugin = {
  * Packages stay outside the copy. Those spikegrid's sources import are found from the copy, which
  * lies inside the package, as from the sources; those a model elsewhere imports are found from the
  * model, as Node would, and imported by path. `spikegrid` itself, imported by name, is the package
- * being compiled, and is compiled with it.
+ * being compiled, and is compiled with it, also where the model's folder has none installed.
  */
 const modelPackagesPlugin = {
   name: 'model-packages',
@@ -194,11 +211,18 @@ const modelPackagesPlugin = {
       const itself = args.path === 'spikegrid' || args.path.startsWith('spikegrid/');
       if (!itself && insidePackage(args.importer)) return { external: true };
       const found = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'resolving' });
+      // A model in a folder where spikegrid is not installed: `spikegrid` is the package running it.
+      if (found.errors.length && args.path === 'spikegrid') return { path: ownEntry() };
       if (found.errors.length) return { errors: found.errors };
       return insidePackage(found.path) ? { path: found.path } : { path: found.path, external: true };
     });
   },
 };
+
+/** The file `import 'spikegrid'` names, from the package's `exports`. */
+function ownEntry() {
+  return join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports['.']);
+}
 
 /** A file of spikegrid's own, rather than of a package it uses. */
 function insidePackage(file) {

@@ -8,6 +8,8 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
+// Errors in a MODEL point at its own file and line, though it runs from the compiled copy.
+process.setSourceMapsEnabled(true);
 const argv = process.argv.slice(2);
 const compiled = await compiledCli(argv);
 if (compiled?.failure) {

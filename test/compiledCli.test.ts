@@ -151,3 +151,28 @@ test('a model that does not compile is reported with the place and the reason, e
   }
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('a model in a folder without spikegrid installed imports it by name, and an error it throws points at its own line', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'spikegrid-bare-'));
+  const model = join(dir, 'bare.ts');
+  const setup = (body: string) => [
+    "import { nn } from 'spikegrid';",
+    'export default class Bare extends nn.SNet {',
+    '  setup(): void {',
+    `    ${body}`,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  writeFileSync(model, setup("this.E = new nn.LIF({ name: 'E', size: 10, I_e: 400 });"));
+  const ok = spikegrid(['run', model, '--t', '20', '--workers', '1']);
+  t.is(ok.status, 0, ok.stderr);
+  t.regex(ok.stdout, /^20 ms on 1 worker in /m);
+
+  writeFileSync(model, setup("throw new Error('the model is broken');"));
+  const broken = spikegrid(['run', model, '--t', '20', '--workers', '1']);
+  t.not(broken.status, 0);
+  t.regex(broken.stderr, /Error: the model is broken/);
+  t.true(broken.stderr.includes(`${model}:4:`), broken.stderr);
+  rmSync(dir, { recursive: true, force: true });
+});
