@@ -116,4 +116,6 @@ test('a negative run time is refused', (t) => {
   }
   const error = t.throws(() => new nn.SNetLayer(Ok).__call__({ t: -1 }), { instanceOf: ModelError });
   t.is(error?.message, 'run: t must be a duration in ms ≥ 0, got -1');
+  const notANumber = t.throws(() => new nn.SNetLayer(Ok).__call__({ t: Number.NaN }), { instanceOf: ModelError });
+  t.is(notANumber?.message, 'run: t must be a duration in ms ≥ 0, got NaN');
 });

@@ -120,7 +120,7 @@ export class SNetLayer {
   __call__({ t, monitor, workers = this.workers }: { input?: unknown; t: number; monitor?: MonitorBS<any>; workers?: number }):
     [RunStats, MonitorResults] | [Promise<RunStats>, Promise<MonitorResults>] {
     if (!(typeof t === 'number' && t >= 0 && Number.isFinite(t))) {
-      throw new ModelError('INVALID_VALUE', `run: t must be a duration in ms ≥ 0, got ${JSON.stringify(t)}`);
+      throw new ModelError('INVALID_VALUE', `run: t must be a duration in ms ≥ 0, got ${typeof t === 'number' ? t : JSON.stringify(t)}`);
     }
     const description = this.build(monitor);
     const recorder = monitor?.recorder;
