@@ -7,7 +7,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const RUN_DATA_FILES = ['spikes.arrow', 'traces.arrow', 'spikes.arrows', 'traces.arrows', 'spikes.parquet', 'traces.parquet'];
+const RUN_DATA_FILES = ['spikes.arrow', 'traces.arrow', 'spikes.arrows', 'traces.arrows', 'spikes.parquet', 'traces.parquet'];
 
 /** Removes a previous run's data files from `dir`. */
 export function clearRunFiles(dir: string): void {
