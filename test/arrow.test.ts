@@ -116,6 +116,7 @@ test('--format parquet writes Parquet files that DuckDB reads, and spikegrid sql
   const dir = temp();
   const run = spawnSync(process.execPath, [bin, 'run', join(examples, 'brunel.ts'), '--t', '100', '--set', 'scale=0.05', '--out', dir, '--format', 'parquet', '--trace', 'E.v[0:2]', '--workers', '1'], { encoding: 'utf8' });
   t.is(run.status, 0, run.stderr);
+  t.regex(run.stdout, new RegExp(`^wrote ${['run.json', 'spikes.arrow', 'traces.arrow', 'spikes.parquet', 'traces.parquet'].map((f) => join(dir, f)).join(', ')}$`, 'm'));
   const manifest = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
   const counts = JSON.parse(python(`
 import sys, json, duckdb
@@ -130,6 +131,15 @@ print(json.dumps(dict(duckdb.sql(f"SELECT population, count(*) FROM '{d}/spikes.
   const plot = spawnSync(process.execPath, [bin, 'plot', dir, '--trace', 'E.v'], { encoding: 'utf8' });
   t.is(plot.status, 0, plot.stderr);
   t.true(statSync(join(dir, 'E.v.png')).size > 10000);
+  // --file: a name within DIR, a path of its own as it is, and one that cannot be written is an error.
+  const elsewhere = join(temp(), 'plots', 'raster.png');
+  const raster = spawnSync(process.execPath, [bin, 'plot', dir, '--raster', 'E', '--file', elsewhere], { encoding: 'utf8' });
+  t.is(raster.status, 0, raster.stderr);
+  t.is(raster.stdout.trim(), `wrote ${elsewhere}`);
+  t.true(statSync(elsewhere).size > 1000);
+  const unwritable = spawnSync(process.execPath, [bin, 'plot', dir, '--raster', 'E', '--file', '/proc/spikegrid-raster.png'], { encoding: 'utf8' });
+  t.is(unwritable.status, 2);
+  t.regex(unwritable.stderr, /^spikegrid: plot file \/proc\/spikegrid-raster\.png: ENOENT.*; give a file that can be written/);
 });
 
 test('a run killed mid-way leaves every finished batch readable', async (t) => {

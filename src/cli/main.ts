@@ -1,7 +1,7 @@
 /**
  * The `spikegrid` command: `run` a model, ask a run's tables in SQL (`sql`), `plot` them.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ModelError } from '../errors.ts';
@@ -88,6 +88,10 @@ async function run(argv: readonly string[], compiled?: CompiledModel): Promise<n
   console.log(`${manifest.t_ms} ms on ${manifest.workers} worker${plural} in ${manifest.sim_s.toFixed(2)} s (rtf ${manifest.rtf.toFixed(3)}, build ${manifest.build_s.toFixed(2)} s), ${manifest.synapses} synapses, ${manifest.spikes} spikes`);
   console.log(`rates: ${rates}`);
   console.log(`spikes_sha256 ${manifest.spikes_sha256}`);
-  if (args.out) console.log(`wrote ${[join(args.out, 'run.json'), ...(recording ? [join(args.out, 'spikes.arrow')] : []), ...written].join(', ')}`);
+  if (args.out) {
+    // The run began by clearing the directory of earlier runs' files: what is there now is this run's.
+    const arrowFiles = ['spikes.arrow', 'traces.arrow'].map((name) => join(args.out!, name)).filter((path) => existsSync(path));
+    console.log(`wrote ${[join(args.out, 'run.json'), ...arrowFiles, ...written].join(', ')}`);
+  }
   return 0;
 }

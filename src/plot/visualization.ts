@@ -4,7 +4,7 @@
  * a simulator on a cluster node has no window to open.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ModelError } from '../errors.ts';
 import { makeOutputDir } from '../outputDir.ts';
 import type { SpikeMatrix } from '../monitor/results.ts';
@@ -15,7 +15,7 @@ export interface PlotOptions extends FrameOptions {
   save?: boolean;
   /** Folder for the PNG; default the working directory. */
   dir?: string;
-  /** File name; default derived from the title. */
+  /** File name, within `dir`, or a path of its own; default derived from the title. */
   file?: string;
 }
 
@@ -72,11 +72,15 @@ function isArrayOfLines(values: ArrayLike<number> | ArrayLike<number>[]): values
 
 function finish(png: Buffer, options: PlotOptions, fallback: string): string | undefined {
   if (options.save === false && !options.show) return undefined;
-  const dir = options.dir ?? '.';
-  makeOutputDir(dir, 'plot dir');
   const name = options.file ?? `${(options.title ?? fallback).replace(/[^\w.-]+/g, '_')}.png`;
-  const path = join(dir, name);
-  writeFileSync(path, png);
+  // A file name is taken within `dir`; a path with directories, or an absolute one, as it is.
+  const path = resolve(options.dir ?? '.', name);
+  makeOutputDir(dirname(path), 'plot dir');
+  try {
+    writeFileSync(path, png);
+  } catch (error) {
+    throw new ModelError('INVALID_VALUE', `plot file ${path}: ${(error as Error).message}; give a file that can be written`);
+  }
   if (options.show) console.log(`plot written to ${path}`);
   return path;
 }
