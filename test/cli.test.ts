@@ -100,7 +100,10 @@ test('a run into the directory of an earlier one replaces its files, whatever ei
 test('bad command lines fail with a message that says what to change, exit code 2', (t) => {
   const aFile = join(temp(), 'a-file');
   writeFileSync(aFile, '');
+  const anArray = join(temp(), 'array.json');
+  writeFileSync(anArray, '[1, 2]');
   const cases: Array<[string[], RegExp]> = [
+    [['run', anArray, '--t', '10'], /MODEL .*array\.json must hold a network description, a JSON object with populations, projections, …; got an array/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', join(aFile, 'out')], /--out .*a-file\/out: .*a-file is not a directory; give a directory that can be created/],
     // Node's own recursive mkdir never returns for a path under /proc.
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', '/proc/spikegrid-out'], /--out \/proc\/spikegrid-out: cannot make \/proc\/spikegrid-out \(ENOENT/],

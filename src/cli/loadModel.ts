@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModelError } from '../errors.ts';
+import { isRecord } from '../ir/checks.ts';
 import { Module, SNet, SNetLayer, describeNetwork } from '../nn/network.ts';
 
 export type SetParams = Record<string, string | number | boolean>;
@@ -31,11 +32,17 @@ export async function loadModel(path: string, set: SetParams, compiled?: Compile
     } catch (error) {
       throw new ModelError('UNKNOWN_NAME', `cannot read MODEL ${path}: ${(error as Error).message}`);
     }
+    let parsed: unknown;
     try {
-      return JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch (error) {
       throw new ModelError('INVALID_VALUE', `MODEL ${path} is not valid JSON: ${(error as Error).message}`);
     }
+    if (!isRecord(parsed)) {
+      const got = Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed);
+      throw new ModelError('INVALID_VALUE', `MODEL ${path} must hold a network description, a JSON object with populations, projections, …; got ${got}`);
+    }
+    return parsed;
   }
   if (!['.ts', '.mts', '.js', '.mjs'].includes(extension)) {
     throw new ModelError('INVALID_VALUE', `MODEL must be a .ts, .js or .json file, got ${path}`);
