@@ -1,7 +1,8 @@
-/** A one-line progress bar on a terminal: simulated time, running real-time factor, time left. */
+/** A one-line progress bar on a terminal: simulated time, real-time factor, time left. */
 export class ProgressBar {
   private lastDraw = 0;
-  private started = performance.now();
+  /** The first report of simulated steps: the rate is measured from there, so building never counts. */
+  private first: { at: number; steps: number } | null = null;
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
@@ -9,24 +10,34 @@ export class ProgressBar {
     private readonly dt: number,
   ) {}
 
-  /** `stepsDone = 0` marks the start of the simulation, so building does not count in the rtf. */
   update(stepsDone: number, stepsTotal: number): void {
     const now = performance.now();
-    if (stepsDone === 0) this.started = now;
+    if (stepsDone > 0 && this.first === null) this.first = { at: now, steps: stepsDone };
     if (now - this.lastDraw < 100 && stepsDone < stepsTotal) return;
     this.lastDraw = now;
-    const fraction = stepsTotal ? stepsDone / stepsTotal : 1;
-    const width = 30;
-    const filled = Math.round(fraction * width);
-    const wallS = (now - this.started) / 1000;
-    const modelS = (stepsDone * this.dt) / 1000;
-    const rtf = modelS > 0 ? wallS / modelS : 0;
-    const left = fraction > 0 ? wallS * (1 / fraction - 1) : 0;
-    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(stepsDone * this.dt).toFixed(1)}/${this.totalMs.toFixed(1)} ms  rtf ${rtf.toFixed(2)}  ${left.toFixed(0)} s left`;
-    this.stream.write(`\r${line}\x1b[K`);
+    this.stream.write(`\r${progressLine(stepsDone, stepsTotal, this.totalMs, this.dt, this.first, now)}\x1b[K`);
   }
 
   done(): void {
     this.stream.write('\n');
   }
+}
+
+/**
+ * The bar's text at `now`. Until two reports of simulated steps have come, there is no rate to show:
+ * a run on workers reports its first steps only after building.
+ */
+export function progressLine(
+  stepsDone: number, stepsTotal: number, totalMs: number, dt: number,
+  first: { at: number; steps: number } | null, now: number,
+): string {
+  const fraction = stepsTotal ? stepsDone / stepsTotal : 1;
+  const width = 30;
+  const filled = Math.round(fraction * width);
+  const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(stepsDone * dt).toFixed(1)}/${totalMs.toFixed(1)} ms`;
+  if (first === null) return `${bar}  building`;
+  if (stepsDone <= first.steps) return `${bar}  rtf –`;
+  const rtf = (now - first.at) / ((stepsDone - first.steps) * dt);
+  const left = (rtf * (stepsTotal - stepsDone) * dt) / 1000;
+  return `${bar}  rtf ${rtf.toFixed(2)}  ${left.toFixed(0)} s left`;
 }
