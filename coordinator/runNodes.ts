@@ -9,6 +9,7 @@ import { chunkSteps } from '../src/engine/timing.ts';
 import { mergeSpikes } from '../src/engine/mergeSpikes.ts';
 import { emptyChunkSpikes } from '../src/engine/population.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
+import { checkNetworkFits } from '../src/run/networkFits.ts';
 import type { PartitionSummary } from '../src/exchange/messages.ts';
 import {
   MAX_MESSAGE_BYTES, PROTOCOL_VERSION, WorkerNodeClient, bytes, fromWire, int32s, uint32s,
@@ -37,6 +38,8 @@ export async function runNodes(description: NetworkDescription, options: NodeRun
       return threads;
     }));
     const partitions = threads.reduce((n, t) => n + t, 0);
+    // Each node checks its own memory when the run starts; here only what no machine can hold.
+    checkNetworkFits(description, partitions, 0);
     const plans = planPartitions(description, partitions);
     const collector = new RunCollector(description, partitions, steps, options.recorders, options.onProgress);
     streams.forEach((stream, node) => {

@@ -9,6 +9,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { ownedNeurons } from '../src/engine/layout.ts';
 import { chunkSteps } from '../src/engine/timing.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
+import { checkNetworkFits } from '../src/run/networkFits.ts';
 import { controlBlock, PEER_ABORTED, ThreadBarrier } from '../src/exchange/barrier.ts';
 import { spikeSlab } from '../src/exchange/spikeSlabs.ts';
 import type { PartitionSummary, ThreadMessage } from '../src/exchange/messages.ts';
@@ -35,6 +36,7 @@ function defaultWorkers(): number {
 
 export async function runThreads(description: NetworkDescription, options: ThreadRunOptions): Promise<ThreadRunStats> {
   const workers = options.workers ?? defaultWorkers();
+  checkNetworkFits(description, workers, workers);
   const plans = planPartitions(description, workers);
   const L = chunkSteps(description);
   const collector = new RunCollector(description, workers, options.steps, options.recorders, options.onProgress);

@@ -102,7 +102,13 @@ test('bad command lines fail with a message that says what to change, exit code 
   writeFileSync(aFile, '');
   const anArray = join(temp(), 'array.json');
   writeFileSync(anArray, '[1, 2]');
+  const tooLarge = join(temp(), 'too-large.json');
+  writeFileSync(tooLarge, JSON.stringify({
+    populations: [{ name: 'a', model: 'LIF', size: 100000 }, { name: 'b', model: 'LIF', size: 100000 }],
+    projections: [{ name: 'p', pre: 'a', post: 'b', conn: { All2All: {} }, weight: 1 }],
+  }));
   const cases: Array<[string[], RegExp]> = [
+    [['run', tooLarge, '--t', '1', '--workers', '2'], /StaticSynapse "p": a worker would hold 5000000000 of its synapses, more than one table can/],
     [['run', anArray, '--t', '10'], /MODEL .*array\.json must hold a network description, a JSON object with populations, projections, …; got an array/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', join(aFile, 'out')], /--out .*a-file\/out: .*a-file is not a directory; give a directory that can be created/],
     // Node's own recursive mkdir never returns for a path under /proc.

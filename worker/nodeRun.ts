@@ -23,6 +23,7 @@ import { PartitionEngine } from '../src/engine/partitionEngine.ts';
 import { chunkSteps } from '../src/engine/timing.ts';
 import { ModelError } from '../src/errors.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
+import { checkNetworkFits } from '../src/run/networkFits.ts';
 import { normalizeDescription } from '../src/ir/normalize.ts';
 import { PEER_ABORTED } from '../src/exchange/barrier.ts';
 import {
@@ -85,6 +86,7 @@ export class NodeRun {
     this.start = start;
     this.description = normalizeDescription(JSON.parse(start.description_json));
     this.plans = checkedPlans(JSON.parse(start.plans_json), start, this.description, options.threads);
+    checkNetworkFits(this.description, start.partitions, this.plans.length);
     const L = chunkSteps(this.description);
     this.relayMemory = relayBuffers(this.plans.slice(1).map((plan) => ownedNeurons(plan) * L), totalNeurons(this.description) * L);
     this.relay = new RelayNodeSide(this.relayMemory);

@@ -6,6 +6,7 @@
 import { PartitionEngine } from '../engine/partitionEngine.ts';
 import { populationOffsets, wholeNetwork } from '../engine/layout.ts';
 import type { NetworkDescription } from '../ir/description.ts';
+import { checkNetworkFits } from './networkFits.ts';
 import type { Recorder } from '../monitor/recorder.ts';
 import { SpikeDigest } from '../monitor/spikeDigest.ts';
 
@@ -33,6 +34,7 @@ export interface RunStats {
 }
 
 export function runLocal(description: NetworkDescription, options: RunOptions): RunStats {
+  checkNetworkFits(description, 1, 1);
   const recorders = options.recorders ?? [];
   const buildStart = performance.now();
   const engine = new PartitionEngine(description, wholeNetwork(description));

@@ -14,7 +14,8 @@ export function buildProjection(description: NetworkDescription, index: number, 
   const nLocal = slice.stop - slice.start;
   // Positions in the projection's fixed order matter only to weights or delays given as arrays.
   const keepIndices = Array.isArray(projection.weight) || Array.isArray(projection.delay_step);
-  const list = new ConnectionList(expectedCount(projection, nPre, nPost, nLocal), keepIndices);
+  // Room for a drawn count a little above its expectation, so that the list seldom grows.
+  const list = new ConnectionList(Math.min(expectedSynapses(projection, nPre, nPost, nLocal) * 1.05 + 64, 2 ** 32), keepIndices);
   const context = { seed: description.seed, projection: index, nPre, nPost, samePopulation: projection.pre === projection.post, ...slice };
   expandRule(projection.conn, context, list);
 
@@ -33,14 +34,18 @@ function sourceSize(description: NetworkDescription, projection: ProjectionDescr
   return source.size;
 }
 
-/** A capacity guess that avoids most regrowth while building. */
-function expectedCount(projection: ProjectionDescription, nPre: number, nPost: number, nLocal: number): number {
+/**
+ * The synapses of `projection` that a slice of `nLocal` of its `nPost` targets holds: exact where
+ * the rule fixes them, expected where it draws them (FixedProb, and the split of FixedOutDegree and
+ * FixedTotalNum among slices).
+ */
+export function expectedSynapses(projection: ProjectionDescription, nPre: number, nPost: number, nLocal: number): number {
   const conn = projection.conn;
   if ('One2One' in conn) return nLocal;
   if ('All2All' in conn) return nPre * nLocal;
-  if ('FixedProb' in conn) return conn.FixedProb.p * nPre * nLocal * 1.05 + 64;
+  if ('FixedProb' in conn) return conn.FixedProb.p * nPre * nLocal;
   if ('FixedInDegree' in conn) return conn.FixedInDegree.degree * nLocal;
-  if ('FixedOutDegree' in conn) return (conn.FixedOutDegree.degree * nPre * nLocal) / nPost + 64;
-  if ('FixedTotalNum' in conn) return (conn.FixedTotalNum.num * nLocal) / nPost + 64;
+  if ('FixedOutDegree' in conn) return (conn.FixedOutDegree.degree * nPre * nLocal) / nPost;
+  if ('FixedTotalNum' in conn) return (conn.FixedTotalNum.num * nLocal) / nPost;
   return conn.CustomConn.pre.length;
 }

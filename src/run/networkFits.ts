@@ -1,0 +1,57 @@
+/**
+ * Checks, before anything is built, that the synapses can be held: no worker's table of one
+ * projection longer than a typed array can be (2^32 elements), and the workers of one machine
+ * together within its memory. Without it, such a network ends in a RangeError from deep inside the
+ * build, or in a machine that swaps for minutes before it runs out of memory.
+ *
+ * Counts are those `expectedSynapses` gives for the largest share. Bytes follow what
+ * `buildProjection` keeps per synapse (target index, and weight and delay where they vary), plus
+ * the connection list of the largest projection while it is being sorted; neurons and input rings
+ * are small beside them.
+ */
+import { totalmem } from 'node:os';
+import { ModelError, label } from '../errors.ts';
+import { expectedSynapses } from '../engine/connectivity/buildProjection.ts';
+import type { NetworkDescription } from '../ir/description.ts';
+
+/** Elements a typed array may have. */
+const MAX_TABLE = 2 ** 32;
+/** The share of the machine's memory the synapses may take. */
+const MEMORY_SHARE = 0.9;
+
+/**
+ * `partitions`: how many workers share each population; `here`: how many of them run on this
+ * machine (0 where they all run elsewhere, as on worker nodes), `memory` its bytes.
+ */
+export function checkNetworkFits(description: NetworkDescription, partitions: number, here: number, memory = totalmem()): void {
+  let tables = 0;
+  let largestList = 0;
+  let synapses = 0;
+  for (const projection of description.projections) {
+    const nPre = sizeOf(description, projection.pre);
+    const nPost = sizeOf(description, projection.post);
+    // The largest share: populations split into contiguous slices as even as can be.
+    const nLocal = Math.ceil(nPost / partitions);
+    const count = expectedSynapses(projection, nPre, nPost, nLocal);
+    if (count >= MAX_TABLE) {
+      throw new ModelError('UNSUPPORTED', `${label('StaticSynapse', projection.name)}: a worker would hold ${Math.round(count)} of its synapses, `
+        + `more than one table can (${MAX_TABLE - 1}); spread the network over more workers (--workers, --nodes) or give it fewer synapses`);
+    }
+    synapses += count;
+    const perSynapse = (nLocal <= 65536 ? 2 : 4) + (typeof projection.weight === 'number' ? 0 : 8) + (typeof projection.delay_step === 'number' ? 0 : 2);
+    const dense = projection.conn_repr === 'MAT' ? nPre * nLocal * (9 + (typeof projection.delay_step === 'number' ? 0 : 2)) : 0;
+    tables += count * perSynapse + (nPre + 1) * 4 + dense;
+    largestList = Math.max(largestList, count * 8);
+  }
+  const needed = here * (tables + largestList);
+  if (needed > MEMORY_SHARE * memory) {
+    const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
+    const workers = here === 1 ? '1 worker' : `${here} workers`;
+    throw new ModelError('UNSUPPORTED', `the network's synapses need ≈ ${gib(needed)} GiB here (${workers}, ≈ ${(synapses / 1e6).toFixed(0)} M synapses each), `
+      + `more than this machine's ${gib(memory)} GiB of memory allows; give it fewer synapses, or spread it over several machines (--nodes)`);
+  }
+}
+
+function sizeOf(description: NetworkDescription, name: string): number {
+  return (description.populations.find((p) => p.name === name) ?? description.generators.find((g) => g.name === name))!.size;
+}

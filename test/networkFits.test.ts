@@ -1,0 +1,34 @@
+import test from 'ava';
+import { ModelError, nn, normalizeDescription } from '../index.ts';
+import { checkNetworkFits } from '../src/run/networkFits.ts';
+import pd14 from '../examples/pd14.ts';
+
+const GiB = 2 ** 30;
+
+function allToAll(n: number) {
+  return normalizeDescription({
+    populations: [{ name: 'a', model: 'LIF', size: n }, { name: 'b', model: 'LIF', size: n }],
+    projections: [{ name: 'p', pre: 'a', post: 'b', conn: { All2All: {} }, weight: 1 }],
+  });
+}
+
+test('a projection whose share on one worker is longer than a typed array can be is refused, naming it', (t) => {
+  const description = allToAll(100_000);
+  for (const workers of [1, 2]) {
+    const error = t.throws(() => checkNetworkFits(description, workers, workers, 1024 * GiB), { instanceOf: ModelError });
+    t.is(error.message, `StaticSynapse "p": a worker would hold ${10_000_000_000 / workers} of its synapses, more than one table can (4294967295); `
+      + 'spread the network over more workers (--workers, --nodes) or give it fewer synapses');
+  }
+  // Over four workers each holds 2.5·10⁹: a table can, and 4 × 25 GB fit in 1 TiB.
+  t.notThrows(() => checkNetworkFits(description, 4, 4, 1024 * GiB));
+  // Workers elsewhere (worker nodes) are not counted against this machine.
+  t.notThrows(() => checkNetworkFits(description, 4, 0, 1 * GiB));
+});
+
+test('the memory estimate of the full-scale microcircuit on two workers is its measured peak, and more than a small machine holds', (t) => {
+  const description = normalizeDescription(nn.describeNetwork(new (pd14({ scale: 1 }))()));
+  t.notThrows(() => checkNetworkFits(description, 2, 2, 24 * GiB));
+  const error = t.throws(() => checkNetworkFits(description, 2, 2, 2 * GiB), { instanceOf: ModelError });
+  // The bench measured a peak of 3.7 GiB for this run (bench/README.md).
+  t.regex(error.message, /^the network's synapses need ≈ 3\.7 GiB here \(2 workers, ≈ 149 M synapses each\), more than this machine's 2\.0 GiB/);
+});
