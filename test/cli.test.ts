@@ -109,6 +109,7 @@ test('bad command lines fail with a message that says what to change, exit code 
   }));
   const cases: Array<[string[], RegExp]> = [
     [['run', tooLarge, '--t', '1', '--workers', '2'], /StaticSynapse "p": a worker would hold 5000000000 of its synapses, more than one table can/],
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', temp(), '--trace', 'E.w'], /^spikegrid: --trace E\.w: ExpLIF "E" has no recordable "w"; known: spike, v, i_syn_ex, i_syn_in$/m],
     [['run', anArray, '--t', '10'], /MODEL .*array\.json must hold a network description, a JSON object with populations, projections, …; got an array/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', join(aFile, 'out')], /--out .*a-file\/out: .*a-file is not a directory; give a directory that can be created/],
     // Node's own recursive mkdir never returns for a path under /proc.

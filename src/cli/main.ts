@@ -54,15 +54,20 @@ async function run(argv: readonly string[], compiled?: CompiledModel): Promise<n
   const raw = await loadModel(args.model, args.set, compiled);
   const recording = args.out !== undefined && args.record;
   const declared = (raw.monitors as unknown[] | undefined) ?? [];
-  const description = normalizeDescription({
-    ...raw,
-    ...(args.dt !== undefined ? { dt: args.dt } : {}),
-    ...(args.seed !== undefined ? { seed: args.seed } : {}),
-    // With --out, every population's spikes, the model's own monitors and the --trace ones.
-    monitors: recording
-      ? [...declared, ...args.traces.map(traceMonitor), ...((raw.populations as Array<{ name: string }>) ?? []).map((p) => ({ target: p.name, attr: 'spike' }))]
-      : [],
-  });
+  let description;
+  try {
+    description = normalizeDescription({
+      ...raw,
+      ...(args.dt !== undefined ? { dt: args.dt } : {}),
+      ...(args.seed !== undefined ? { seed: args.seed } : {}),
+      // With --out, every population's spikes, the model's own monitors and the --trace ones.
+      monitors: recording
+        ? [...declared, ...args.traces.map(traceMonitor), ...((raw.populations as Array<{ name: string }>) ?? []).map((p) => ({ target: p.name, attr: 'spike' }))]
+        : [],
+    });
+  } catch (error) {
+    throw blameTrace(error, declared.length, args.traces);
+  }
   const steps = stepsFor(args.tMs, description.dt);
   const recorders: Recorder[] = [];
   if (args.out) {
@@ -94,4 +99,12 @@ async function run(argv: readonly string[], compiled?: CompiledModel): Promise<n
     console.log(`wrote ${[join(args.out, 'run.json'), ...arrowFiles, ...written].join(', ')}`);
   }
   return 0;
+}
+
+/** An error about the monitor of a --trace, which the user knows by the option rather than by its index. */
+function blameTrace(error: unknown, first: number, traces: readonly string[]): unknown {
+  const match = error instanceof ModelError ? /^Monitor #(\d+): /.exec(error.message) : null;
+  const trace = match ? traces[Number(match[1]) - first] : undefined;
+  if (trace === undefined) return error;
+  return new ModelError((error as ModelError).code, `--trace ${trace}: ${(error as Error).message.slice(match![0].length)}`);
 }
