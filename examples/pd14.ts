@@ -9,7 +9,7 @@
  * `k_scale` < 1 also thins the in-degrees; then weights grow by 1/√k_scale and a DC current makes up
  * for the lost mean input, computed from the published full-scale rates (van Albada et al. 2015).
  */
-import { nn, modelParams } from '../index.ts';
+import { ModelError, nn, modelParams } from '../index.ts';
 
 export const populations = ['L23E', 'L23I', 'L4E', 'L4I', 'L5E', 'L5I', 'L6E', 'L6I'];
 export const fullSizes = [20683, 5834, 21915, 5479, 4850, 1065, 14395, 2948];
@@ -53,6 +53,10 @@ export function synapseCount(p: number, nPre: number, nPost: number): number {
 
 export default function pd14(set?: Record<string, unknown>) {
   const { scale, k_scale, bg } = modelParams(set, { scale: 0.1, k_scale: 1, bg: 'dc' });
+  // The compensation is for a model scaled down: 1 is the published one.
+  if (!(scale > 0 && scale <= 1)) throw new ModelError('INVALID_VALUE', `--set scale: must be in (0, 1], 1 being the published model, got ${scale}`);
+  if (!(k_scale > 0 && k_scale <= 1)) throw new ModelError('INVALID_VALUE', `--set k_scale: must be in (0, 1], got ${k_scale}`);
+  if (bg !== 'dc' && bg !== 'poisson') throw new ModelError('INVALID_VALUE', `--set bg: must be dc or poisson, got ${JSON.stringify(bg)}`);
   const sizes = fullSizes.map((n) => Math.max(1, Math.round(n * scale)));
   const w = pscFromPsp(psp);
   const weightScale = 1 / Math.sqrt(k_scale);

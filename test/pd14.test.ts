@@ -1,5 +1,5 @@
 import test from 'ava';
-import { normalizeDescription, nn } from '../index.ts';
+import { ModelError, normalizeDescription, nn } from '../index.ts';
 import { buildProjection } from '../src/engine/connectivity/buildProjection.ts';
 import { runLocal } from '../src/run/runLocal.ts';
 import { MemoryRecorder } from '../src/monitor/memoryRecorder.ts';
@@ -72,4 +72,11 @@ test('PD14 at a small scale fires every population at a plausible rate', (t) => 
     const rate = late / p.size / 0.3;
     t.true(rate > 0.2 && rate < 40, `${p.name} ${rate.toFixed(2)} Hz`);
   }
+});
+
+test('PD14 refuses --set values outside its published model: scale above 1, k_scale 0, an unknown background', (t) => {
+  t.throws(() => pd14({ scale: 2 }), { instanceOf: ModelError, message: '--set scale: must be in (0, 1], 1 being the published model, got 2' });
+  t.throws(() => pd14({ k_scale: 0 }), { instanceOf: ModelError, message: '--set k_scale: must be in (0, 1], got 0' });
+  t.throws(() => pd14({ bg: 'noise' }), { instanceOf: ModelError, message: '--set bg: must be dc or poisson, got "noise"' });
+  t.notThrows(() => pd14({ scale: 1, bg: 'poisson' }));
 });
