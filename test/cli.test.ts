@@ -32,6 +32,12 @@ test('spikegrid run writes run.json with the documented fields and a spikes.arro
   t.like(run, { t_ms: 20, dt_ms: 0.1, steps: 200, seed: 5, workers: availableParallelism(), synapses: 280 });
   t.regex(run.spikes_sha256, /^[0-9a-f]{64}$/);
   t.regex(run.description_sha256, /^[0-9a-f]{64}$/);
+  const version = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')).version;
+  t.like(run, { spikegrid_version: version, node_version: process.versions.node });
+  t.is(spikegrid('--version').stdout, `spikegrid ${version} (Node.js ${process.versions.node})\n`);
+  const help = spikegrid('run', '--help');
+  t.is(help.status, 0);
+  t.regex(help.stdout, /^usage: spikegrid run MODEL --t MS/);
   t.is(run.populations.ExpLIF_0.size, 100);
   t.is(run.populations.ExpLIF_0.spikes + run.populations.ExpLIF_1.spikes, run.spikes);
   t.is(run.populations.ExpLIF_0.rate_hz, run.populations.ExpLIF_0.spikes / 100 / 0.02);

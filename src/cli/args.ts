@@ -30,6 +30,7 @@ const USAGE = [
   '       spikegrid worker --listen HOST:PORT [--threads N] --token-file FILE [--tls-cert F --tls-key F]',
   '       spikegrid sql DIR "SELECT …"',
   '       spikegrid plot DIR (--raster POP | --trace POP.VAR) [--neurons start:stop] [--file PNG]',
+  '       spikegrid --version',
 ].join('\n');
 
 export function parseRunArgs(argv: readonly string[]): RunArgs {

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ModelError } from '../errors.ts';
 import { makeOutputDir } from '../outputDir.ts';
+import { spikegridVersion } from '../version.ts';
 import { normalizeDescription } from '../ir/normalize.ts';
 import { ArrowRecorder } from '../monitor/arrowRecorder.ts';
 import type { Recorder } from '../monitor/recorder.ts';
@@ -26,10 +27,18 @@ export interface MainOptions {
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (['run', 'sql', 'plot'].includes(command) && rest.some((a) => a === '--help' || a === '-h')) {
+      console.log(USAGE);
+      return 0;
+    }
     if (command === 'run') return await run(rest, options.model);
     // DuckDB and the plotting canvas take a noticeable time to load; only their commands load them.
     if (command === 'sql') return await (await import('./sqlCommand.ts')).sqlCommand(rest);
     if (command === 'plot') return await (await import('./plotCommand.ts')).plotCommand(rest);
+    if (command === '--version' || command === '-v') {
+      console.log(`spikegrid ${spikegridVersion} (Node.js ${process.versions.node})`);
+      return 0;
+    }
     if (command === undefined || command === '--help' || command === '-h') {
       console.log(USAGE);
       return command === undefined ? 1 : 0;

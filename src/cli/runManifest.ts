@@ -3,6 +3,7 @@ import type { NetworkDescription } from '../ir/description.ts';
 import type { RunStats } from '../run/runLocal.ts';
 import type { PartitionSummary } from '../exchange/messages.ts';
 import { descriptionDigest } from '../monitor/arrowSchema.ts';
+import { spikegridVersion } from '../version.ts';
 
 export interface RunManifest {
   t_ms: number;
@@ -24,6 +25,9 @@ export interface RunManifest {
   description_sha256: string;
   /** Peak resident memory of the process [MiB]. */
   peak_rss_mib: number;
+  /** What ran it: spikegrid's version and Node's. */
+  spikegrid_version: string;
+  node_version: string;
   populations: Record<string, { size: number; spikes: number; rate_hz: number }>;
   /** Per worker (thread or node): neurons and synapses it held, its time computing and waiting at barriers. */
   per_worker?: readonly PartitionSummary[];
@@ -61,6 +65,8 @@ export function runManifest(
     spikes_sha256: stats.spikes_sha256,
     description_sha256: descriptionDigest(description),
     peak_rss_mib: process.resourceUsage().maxRSS / 1024,
+    spikegrid_version: spikegridVersion,
+    node_version: process.versions.node,
     populations,
     ...(stats.per_worker ? { per_worker: stats.per_worker } : {}),
     ...(stats.bytes_per_chunk !== undefined ? { bytes_per_chunk: stats.bytes_per_chunk } : {}),

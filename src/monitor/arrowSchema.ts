@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import type { Dictionary, Int32, Schema, Utf8, Vector } from 'apache-arrow';
 import type { NetworkDescription } from '../ir/description.ts';
 import { arrow } from './arrowLibrary.ts';
+import { spikegridVersion } from '../version.ts';
 
 /** Dictionary ids of the name columns. */
 const POPULATION_DICTIONARY = 0;
@@ -27,7 +28,6 @@ export function dictionary(names: readonly string[]): Vector<Utf8> {
 }
 
 const readVersion = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
-const spikegridVersion = readVersion(new URL('../../package.json', import.meta.url).pathname);
 const arrowVersion = readVersion(join(dirname(createRequire(import.meta.url).resolve('apache-arrow')), 'package.json'));
 
 /** SHA-256 of the checked description's JSON: the same network and settings give the same digest. */
