@@ -99,6 +99,9 @@ test('a run into the directory of an earlier one replaces its files, whatever ei
   const count = spikegrid('sql', dir, 'SELECT count(*) AS n FROM spikes');
   t.is(count.status, 0, count.stderr);
   t.regex(count.stdout, new RegExp(`\\b${run.spikes}\\b`), 'sql counts the second run\'s spikes');
+  const traces = spikegrid('sql', dir, 'SELECT count(*) FROM traces');
+  t.is(traces.status, 2);
+  t.true(traces.stderr.includes(`${dir} holds no traces: record them with spikegrid run … --out ${dir} --trace POP.VAR`), traces.stderr);
   t.is(brunelRun('--seed', '3', '--no-record').status, 0);
   t.false(existsSync(join(dir, 'spikes.arrow')), 'a run that records nothing leaves no spikes of an earlier one beside its run.json');
 });

@@ -5,12 +5,15 @@ import { withRunTables } from './duckdbTables.ts';
 export async function sqlCommand(argv: readonly string[]): Promise<number> {
   const [dir, query, ...extra] = argv;
   if (!dir || !query || extra.length) throw new ModelError('INVALID_VALUE', 'usage: spikegrid sql DIR "SELECT … FROM spikes …"');
-  const rows = await withRunTables(dir, async (connection) => {
+  const rows = await withRunTables(dir, async (connection, tables) => {
     try {
       const result = await connection.runAndReadAll(query);
       return { names: result.columnNames(), values: result.getRowsJson() };
     } catch (error) {
-      throw new ModelError('INVALID_VALUE', `SQL: ${(error as Error).message}`);
+      // Traces are recorded only when asked for: say how.
+      const noTraces = !tables.includes('traces') && (error as Error).message.includes('Table with name traces does not exist');
+      const hint = noTraces ? `\n${dir} holds no traces: record them with spikegrid run … --out ${dir} --trace POP.VAR` : '';
+      throw new ModelError('INVALID_VALUE', `SQL: ${(error as Error).message}${hint}`);
     }
   });
   console.log(formatTable(rows.names, rows.values.map((row) => row.map((v) => (v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v))))));
