@@ -102,10 +102,20 @@ class NodeStream {
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${token}`);
     this.call = (this.client as unknown as { Run(m: Metadata): ClientDuplexStream<CoordinatorMessage, NodeMessage> }).Run(metadata);
-    this.call.on('data', (message: NodeMessage) => this.push(message));
+    let heard = false;
+    this.call.on('data', (message: NodeMessage) => {
+      heard = true;
+      this.push(message);
+    });
     this.call.on('error', (error: ServiceError) => {
+      const reason = `${error.details || error.message} (${status[error.code] ?? error.code})`;
+      // grpc-js's own words when no connection came about; a node that turns a run away says more.
+      if (!heard && error.code === status.UNAVAILABLE && /^No connection established|^Name resolution failed/.test(error.details)) {
+        this.fail(`node ${address} could not be reached: ${reason}; is \`spikegrid worker --listen ${address}\` running there?`);
+        return;
+      }
       const where = this.chunk < 0 ? 'refused the run' : `ended the run at chunk ${this.chunk}`;
-      this.fail(`node ${address} ${where}: ${error.details || error.message} (${status[error.code] ?? error.code})`);
+      this.fail(`node ${address} ${where}: ${reason}`);
     });
     this.call.on('end', () => this.fail(`node ${address} closed its stream at chunk ${this.chunk}`));
   }

@@ -2,6 +2,7 @@ import test from 'ava';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Metadata, credentials } from '@grpc/grpc-js';
 import { normalizeDescription, nn, MemoryRecorder, type NetworkDescription, type SpikeMatrix, type TraceMatrix } from '../index.ts';
@@ -252,4 +253,14 @@ test('a second node on an address in use fails with a message that names the add
   } finally {
     stop([node]);
   }
+});
+
+test('a node where nothing listens is reported as not reached, with the command that would start it', async (t) => {
+  // A port that was free a moment ago.
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise((resolve) => server.close(resolve));
+  const error = await t.throwsAsync(runNodes(description(), { steps: 100, nodes: [address], token, deadlineMs: 10000 }), { instanceOf: NodeError });
+  t.regex(error!.message, new RegExp(`^node ${address} could not be reached: No connection established.*ECONNREFUSED.*; is \`spikegrid worker --listen ${address}\` running there\\?$`));
 });
