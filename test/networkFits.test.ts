@@ -1,6 +1,7 @@
 import test from 'ava';
 import { ModelError, nn, normalizeDescription } from '../index.ts';
-import { checkNetworkFits } from '../src/run/networkFits.ts';
+import { totalmem } from 'node:os';
+import { checkNetworkFits, machineMemory } from '../src/run/networkFits.ts';
 import pd14 from '../examples/pd14.ts';
 
 const GiB = 2 ** 30;
@@ -30,5 +31,20 @@ test('the memory estimate of the full-scale microcircuit on two workers is its m
   t.notThrows(() => checkNetworkFits(description, 2, 2, 24 * GiB));
   const error = t.throws(() => checkNetworkFits(description, 2, 2, 2 * GiB), { instanceOf: ModelError });
   // The bench measured a peak of 3.7 GiB for this run (bench/README.md).
-  t.regex(error.message, /^the network's synapses need ≈ 3\.7 GiB here \(2 workers, ≈ 149 M synapses each\), more than this machine's 2\.0 GiB/);
+  t.regex(error.message, /^the network's synapses need ≈ 3\.7 GiB on this machine \(2 workers, ≈ 149 M synapses each\), more than the 1\.8 GiB it can give them \(90 % of 2\.0 GiB\)/);
+});
+
+test('the memory counted is the limit of a container or batch job where it is below the machine’s', (t) => {
+  const real = process.constrainedMemory;
+  try {
+    process.constrainedMemory = () => 2 * GiB;
+    t.is(machineMemory(), 2 * GiB);
+    // No limit: cgroups report a huge number, or Node nothing.
+    process.constrainedMemory = () => 2 ** 64;
+    t.is(machineMemory(), totalmem());
+    process.constrainedMemory = (() => undefined) as unknown as typeof process.constrainedMemory;
+    t.is(machineMemory(), totalmem());
+  } finally {
+    process.constrainedMemory = real;
+  }
 });

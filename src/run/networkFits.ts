@@ -1,7 +1,7 @@
 /**
  * Checks, before anything is built, that the synapses can be held: no worker's table of one
  * projection longer than a typed array can be (2^32 elements), and the workers of one machine
- * together within its memory. Without it, such a network ends in a RangeError from deep inside the
+ * together within its memory, or within the limit a container or batch job sets. Without it, such a network ends in a RangeError from deep inside the
  * build, or in a machine that swaps for minutes before it runs out of memory.
  *
  * Counts are those `expectedSynapses` gives for the largest share. Bytes follow what
@@ -23,7 +23,7 @@ const MEMORY_SHARE = 0.9;
  * `partitions`: how many workers share each population; `here`: how many of them run on this
  * machine (0 where they all run elsewhere, as on worker nodes), `memory` its bytes.
  */
-export function checkNetworkFits(description: NetworkDescription, partitions: number, here: number, memory = totalmem()): void {
+export function checkNetworkFits(description: NetworkDescription, partitions: number, here: number, memory = machineMemory()): void {
   let tables = 0;
   let largestList = 0;
   let synapses = 0;
@@ -47,9 +47,16 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
   if (needed > MEMORY_SHARE * memory) {
     const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
     const workers = here === 1 ? '1 worker' : `${here} workers`;
-    throw new ModelError('UNSUPPORTED', `the network's synapses need ≈ ${gib(needed)} GiB here (${workers}, ≈ ${(synapses / 1e6).toFixed(0)} M synapses each), `
-      + `more than this machine's ${gib(memory)} GiB of memory allows; give it fewer synapses, or spread it over several machines (--nodes)`);
+    throw new ModelError('UNSUPPORTED', `the network's synapses need ≈ ${gib(needed)} GiB on this machine (${workers}, ≈ ${(synapses / 1e6).toFixed(0)} M synapses each), `
+      + `more than the ${gib(MEMORY_SHARE * memory)} GiB it can give them (${100 * MEMORY_SHARE} % of ${gib(memory)} GiB); `
+      + 'give it fewer synapses, or spread it over several machines (--nodes)');
   }
+}
+
+/** The memory this process may use: the machine's, or less where a container or batch job limits it (cgroups). */
+export function machineMemory(): number {
+  const limit = process.constrainedMemory?.() ?? 0;
+  return limit > 0 && limit < totalmem() ? limit : totalmem();
 }
 
 function sizeOf(description: NetworkDescription, name: string): number {
