@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Metadata, credentials } from '@grpc/grpc-js';
 import { normalizeDescription, nn, MemoryRecorder, type NetworkDescription, type SpikeMatrix, type TraceMatrix } from '../index.ts';
 import { runNodes } from '../coordinator/runNodes.ts';
@@ -25,9 +26,9 @@ interface Node {
   log: string[];
 }
 
-/** Starts `spikegrid worker` as its own process on a free loopback port. */
-function startNode(extra: string[] = []): Promise<Node> {
-  const child = spawn(process.execPath, [bin, 'worker', '--listen', '127.0.0.1:0', '--token-file', tokenFile, ...(extra.includes('--threads') ? extra : ['--threads', '1', ...extra])]);
+/** Starts `spikegrid worker` as its own process on a free loopback port; `node` options go to Node. */
+function startNode(extra: string[] = [], node: string[] = []): Promise<Node> {
+  const child = spawn(process.execPath, [...node, bin, 'worker', '--listen', '127.0.0.1:0', '--token-file', tokenFile, ...(extra.includes('--threads') ? extra : ['--threads', '1', ...extra])]);
   const log: string[] = [];
   child.stderr!.on('data', (d) => log.push(String(d)));
   return new Promise((resolve, reject) => {
@@ -263,4 +264,17 @@ test('a node where nothing listens is reported as not reached, with the command 
   await new Promise((resolve) => server.close(resolve));
   const error = await t.throwsAsync(runNodes(description(), { steps: 100, nodes: [address], token, deadlineMs: 10000 }), { instanceOf: NodeError });
   t.regex(error!.message, new RegExp(`^node ${address} could not be reached: No connection established.*ECONNREFUSED.*; is \`spikegrid worker --listen ${address}\` running there\\?$`));
+});
+
+test('a node whose memory cannot hold its share of the synapses refuses the run and says how much it needs', async (t) => {
+  // The node runs as in a batch job limited to 1 MiB.
+  const limit = join(mkdtempSync(join(tmpdir(), 'spikegrid-limit-')), 'limit.mjs');
+  writeFileSync(limit, 'process.constrainedMemory = () => 2 ** 20;\n');
+  const node = await startNode([], ['--import', pathToFileURL(limit).href]);
+  try {
+    const error = await t.throwsAsync(runNodes(description(), { steps: 100, nodes: [node.address], token }), { instanceOf: NodeError });
+    t.regex(error!.message, new RegExp(`^node ${node.address} refused the run: the network's synapses need ≈ \\d+ MiB on this machine \\(1 worker, .*\\), more than the 1 MiB it can give them \\(90 % of 1 MiB\\)`));
+  } finally {
+    stop([node]);
+  }
 });
