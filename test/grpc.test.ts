@@ -273,7 +273,7 @@ test('a node whose memory cannot hold its share of the synapses refuses the run 
   const node = await startNode([], ['--import', pathToFileURL(limit).href]);
   try {
     const error = await t.throwsAsync(runNodes(description(), { steps: 100, nodes: [node.address], token }), { instanceOf: NodeError });
-    t.regex(error!.message, new RegExp(`^node ${node.address} refused the run: the network's synapses need ≈ \\d+ MiB on this machine \\(1 worker, .*\\), more than the 1 MiB it can give them \\(90 % of 1 MiB\\)`));
+    t.regex(error!.message, new RegExp(`^node ${node.address} refused the run: the network's synapses need ≈ \\d+\\.\\d MiB on this machine \\(1 worker, ≈ \\d+ synapses each\\), more than the 0\\.9 MiB it can give them \\(90 % of 1\\.0 MiB\\)`));
   } finally {
     stop([node]);
   }

@@ -45,9 +45,10 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
   }
   const needed = here * (tables + largestList);
   if (needed > MEMORY_SHARE * memory) {
-    const size = (bytes: number) => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(0)} MiB`);
+    const size = (bytes: number) => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`);
+    const count = synapses >= 1e6 ? `${(synapses / 1e6).toFixed(0)} M` : `${Math.round(synapses)}`;
     const workers = here === 1 ? '1 worker' : `${here} workers`;
-    throw new ModelError('UNSUPPORTED', `the network's synapses need ≈ ${size(needed)} on this machine (${workers}, ≈ ${(synapses / 1e6).toFixed(0)} M synapses each), `
+    throw new ModelError('UNSUPPORTED', `the network's synapses need ≈ ${size(needed)} on this machine (${workers}, ≈ ${count} synapses each), `
       + `more than the ${size(MEMORY_SHARE * memory)} it can give them (${100 * MEMORY_SHARE} % of ${size(memory)}); `
       + 'give it fewer synapses, or spread it over several machines (--nodes)');
   }
