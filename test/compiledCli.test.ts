@@ -176,3 +176,13 @@ test('a model in a folder without spikegrid installed imports it by name, and an
   t.true(broken.stderr.includes(`${model}:4:`), broken.stderr);
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('through tsx too, a model whose import cannot be found says so, rather than that the model does not exist', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'spikegrid-import-'));
+  const model = join(dir, 'model.mjs');
+  writeFileSync(model, "import { weight } from 'no-such-package';\nexport default weight;\n");
+  const result = spikegrid(['run', model, '--t', '10'], { SPIKEGRID_COMPILE: '0' });
+  t.is(result.status, 2);
+  t.regex(result.stderr, /^spikegrid: MODEL .*model\.mjs imports what cannot be found: Cannot find package 'no-such-package'/);
+  rmSync(dir, { recursive: true, force: true });
+});

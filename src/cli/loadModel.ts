@@ -4,7 +4,7 @@
  * class, an `nn.SNetLayer`, a description object, or a function of the `--set` parameters that
  * returns any of these.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModelError } from '../errors.ts';
@@ -51,8 +51,10 @@ export async function loadModel(path: string, set: SetParams, compiled?: Compile
   try {
     module = await import(compiled?.file === file ? compiled.url : pathToFileURL(file).href);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(file)) {
-      throw new ModelError('UNKNOWN_NAME', `MODEL ${path} does not exist`);
+    if (!existsSync(file)) throw new ModelError('UNKNOWN_NAME', `MODEL ${path} does not exist`);
+    // The model is there, but not something it imports (a package not installed, a misspelt file).
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+      throw new ModelError('UNKNOWN_NAME', `MODEL ${path} imports what cannot be found: ${(error as Error).message}`);
     }
     throw error;
   }
