@@ -119,6 +119,9 @@ test('bad command lines fail with a message that says what to change, exit code 
   const cases: Array<[string[], RegExp]> = [
     [['run', tooLarge, '--t', '1', '--workers', '2'], /StaticSynapse "p": a worker would hold 5000000000 of its synapses, more than one table can/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', temp(), '--trace', 'E.w'], /^spikegrid: --trace E\.w: ExpLIF "E" has no recordable "w"; known: spike, v, i_syn_ex, i_syn_in$/m],
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--token-file', 'x'], /--token-file is for runs over worker nodes; give --nodes too, or leave it out/],
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', temp(), '--format', 'parquet', '--no-record'], /--format parquet writes the recorded spikes, and --no-record records none/],
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--nodes', '127.0.0.1:7070', '--token-file', 'x', '--deadline', '0'], /--deadline must be > 0 s, got 0/],
     [['run', anArray, '--t', '10'], /MODEL .*array\.json must hold a network description, a JSON object with populations, projections, …; got an array/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', join(aFile, 'out')], /--out .*a-file\/out: .*a-file is not a directory; give a directory that can be created/],
     // Node's own recursive mkdir never returns for a path under /proc.

@@ -113,6 +113,11 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   if (!args.out && (args.traces!.length || args.format === 'parquet')) throw new ModelError('INVALID_VALUE', '--trace and --format need --out DIR to write to');
   if (args.nodes && args.workers !== undefined) throw new ModelError('INVALID_VALUE', 'give either --workers (threads) or --nodes (gRPC), not both');
   if (args.nodes && !args.tokenFile) throw new ModelError('INVALID_VALUE', '--nodes needs --token-file with the cluster token');
+  // Options that would otherwise be ignored without a word.
+  const nodeOnly = [['--token-file', args.tokenFile], ['--tls-ca', args.tlsCa], ['--deadline', args.deadline]].find(([, v]) => v !== undefined);
+  if (!args.nodes && nodeOnly) throw new ModelError('INVALID_VALUE', `${nodeOnly[0]} is for runs over worker nodes; give --nodes too, or leave it out`);
+  if (args.deadline !== undefined && !(args.deadline > 0)) throw new ModelError('INVALID_VALUE', `--deadline must be > 0 s, got ${args.deadline}`);
+  if (!args.record && args.format === 'parquet') throw new ModelError('INVALID_VALUE', '--format parquet writes the recorded spikes, and --no-record records none; drop one of them');
   return args as RunArgs;
 }
 
