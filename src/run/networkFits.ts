@@ -1,8 +1,9 @@
 /**
  * Checks, before anything is built, that the synapses can be held: no worker's table of one
  * projection longer than a typed array can be (2^32 elements), and the workers of one machine
- * together within its memory, or within the limit a container or batch job sets. Without it, such a network ends in a RangeError from deep inside the
- * build, or in a machine that swaps for minutes before it runs out of memory.
+ * together within its memory, or within the limit a container or batch job sets. Without it, such
+ * a network ends in a RangeError from deep inside the build, or in a machine that swaps for minutes
+ * before it runs out of memory.
  *
  * Counts are those `expectedSynapses` gives for the largest share. Bytes follow what
  * `buildProjection` keeps per synapse (target index, and weight and delay where they vary), plus
@@ -16,7 +17,7 @@ import type { NetworkDescription } from '../ir/description.ts';
 
 /** Elements a typed array may have. */
 const MAX_TABLE = 2 ** 32;
-/** The share of the machine's memory the synapses may take. */
+/** The share of the memory the synapses may take; the rest is Node's, the neurons' and the rings'. */
 const MEMORY_SHARE = 0.9;
 
 /**
