@@ -167,4 +167,9 @@ print(json.dumps({'rows': rows, 'batches': batches, 'last_step': last}))
   t.true(result.batches >= 2, `${result.batches} batches`);
   t.is(result.rows, result.batches * 65536);
   t.true(result.last_step > 0);
+  // spikegrid sql answers from the same whole batches, and says the run did not finish.
+  const sql = spawnSync(process.execPath, [bin, 'sql', dir, 'SELECT count(*) AS n, max(step) AS last FROM spikes'], { encoding: 'utf8' });
+  t.is(sql.status, 0, sql.stderr);
+  t.deepEqual(sql.stdout.trim().split('\n')[2].split(/\s+/), [String(result.rows), String(result.last_step)]);
+  t.is(sql.stderr, `spikegrid: ${join(dir, 'spikes.arrow')} is missing, so its run did not finish; spikes holds the ${result.rows} rows of the batches it wrote in full\n`);
 });

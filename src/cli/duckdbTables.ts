@@ -31,6 +31,11 @@ export async function withRunTables<T>(dir: string, use: (connection: DuckDBConn
       } else if (existsSync(join(dir, `${table}.arrow`))) {
         await loadArrow(connection, table, join(dir, `${table}.arrow`));
         tables.push(table);
+      } else if (existsSync(join(dir, `${table}.arrows`))) {
+        // A run that did not finish leaves the stream it was writing: its whole batches are good.
+        const rows = await loadArrow(connection, table, join(dir, `${table}.arrows`), true);
+        process.stderr.write(`spikegrid: ${join(dir, `${table}.arrow`)} is missing, so its run did not finish; ${table} holds the ${rows} rows of the batches it wrote in full\n`);
+        tables.push(table);
       }
     }
     if (tables.length === 0) throw new ModelError('UNKNOWN_NAME', `${dir} holds no spikes or traces files (spikes.arrow, spikes.parquet, …); run with --out ${dir} first`);
@@ -41,26 +46,35 @@ export async function withRunTables<T>(dir: string, use: (connection: DuckDBConn
   }
 }
 
-async function loadArrow(connection: DuckDBConnection, table: 'spikes' | 'traces', path: string): Promise<void> {
+/** Loads an Arrow file or stream into `table`; returns its rows. `partial`: stop at a batch cut short. */
+async function loadArrow(connection: DuckDBConnection, table: 'spikes' | 'traces', path: string, partial = false): Promise<number> {
   const columns = COLUMNS[table];
   await connection.run(`CREATE TABLE ${table} (${columns.map(([name, type]) => `${name} ${type.toString()}`).join(', ')})`);
   const appender = await connection.createAppender(table);
   const types = columns.map(([, type]) => type);
-  for (const batch of streamBatches(path)) {
-    const vectors = columns.map(([name]) => batch.getChild(name)!);
-    for (let first = 0; first < batch.numRows; first += CHUNK_ROWS) {
-      const n = Math.min(CHUNK_ROWS, batch.numRows - first);
-      const chunk = DuckDBDataChunk.create(types, n);
-      chunk.setColumns(vectors.map((vector) => {
-        const values = new Array(n);
-        for (let i = 0; i < n; i++) values[i] = vector.get(first + i);
-        return values;
-      }));
-      appender.appendDataChunk(chunk);
+  let rows = 0;
+  try {
+    for (const batch of streamBatches(path)) {
+      const vectors = columns.map(([name]) => batch.getChild(name)!);
+      for (let first = 0; first < batch.numRows; first += CHUNK_ROWS) {
+        const n = Math.min(CHUNK_ROWS, batch.numRows - first);
+        const chunk = DuckDBDataChunk.create(types, n);
+        chunk.setColumns(vectors.map((vector) => {
+          const values = new Array(n);
+          for (let i = 0; i < n; i++) values[i] = vector.get(first + i);
+          return values;
+        }));
+        appender.appendDataChunk(chunk);
+      }
+      rows += batch.numRows;
     }
+  } catch (error) {
+    // The reader fails on a batch cut short, before handing it out: the rows above are whole.
+    if (!partial) throw error;
   }
   appender.flushSync();
   appender.closeSync();
+  return rows;
 }
 
 /** Writes `spikes.parquet` and `traces.parquet` beside the Arrow files of a run. */
