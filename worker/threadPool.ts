@@ -1,12 +1,12 @@
 /**
  * Pools of partition threads. Every pool's threads load the thread script (`threadScript.ts`)
- * through `threadLoader.cjs`, and the pool sets how they compile (`compileOnOwnThread.ts`). A
+ * through `threadLoader.cjs`, and the pool sets how they compile (`threadCompilation.ts`). A
  * worker node starts each run on a pool whose threads have already started and loaded the engine,
  * and replaces it once the run is over: the old threads, and all the memory of the run, go with it.
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { compileFor } from './compileOnOwnThread.ts';
+import { compileFor } from './threadCompilation.ts';
 import { threadScript } from './threadScript.ts';
 
 const LOADER = fileURLToPath(new URL('./threadLoader.cjs', import.meta.url));

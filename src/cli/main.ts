@@ -5,12 +5,11 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ModelError } from '../errors.ts';
-import { makeOutputDir } from '../outputDir.ts';
 import { spikegridVersion } from '../version.ts';
 import { normalizeDescription } from '../ir/normalize.ts';
 import { ArrowRecorder } from '../monitor/arrowRecorder.ts';
 import type { Recorder } from '../monitor/recorder.ts';
-import { clearRunFiles } from '../monitor/runFiles.ts';
+import { prepareRunDir } from '../monitor/runFiles.ts';
 import { runLocal, stepsFor } from '../run/runLocal.ts';
 import { nodeRunner, threadRunner } from '../run/runners.ts';
 import { readSecret, readSecretFile } from './secrets.ts';
@@ -80,8 +79,8 @@ async function run(argv: readonly string[], compiled?: CompiledModel): Promise<n
   const steps = stepsFor(args.tMs, description.dt);
   const recorders: Recorder[] = [];
   if (args.out) {
-    makeOutputDir(args.out, '--out');
-    clearRunFiles(args.out);
+    // Also where nothing is recorded: run.json must not sit beside an earlier run's spikes.
+    prepareRunDir(args.out, '--out');
     if (recording) recorders.push(new ArrowRecorder(args.out));
   }
   const bar = args.progress && process.stderr.isTTY ? new ProgressBar(process.stderr, args.tMs, description.dt) : null;

@@ -14,12 +14,11 @@ import type { RecordBatchStreamWriter, Schema, Utf8, Vector } from 'apache-arrow
 import { arrow } from './arrowLibrary.ts';
 import { populationOffsets } from '../engine/layout.ts';
 import type { NetworkDescription } from '../ir/description.ts';
-import { makeOutputDir } from '../outputDir.ts';
 import type { ChunkRecord } from './chunkRecord.ts';
 import { dictionary, runMetadata, spikeSchema, traceSchema } from './arrowSchema.ts';
 import { fileSink, streamToFile } from './arrowFiles.ts';
 import { sliceOf, type Recorder, type RunInfo } from './recorder.ts';
-import { clearRunFiles } from './runFiles.ts';
+import { prepareRunDir } from './runFiles.ts';
 
 export interface ArrowRecorderOptions {
   /** Rows per record batch (default 65536). */
@@ -116,8 +115,7 @@ export class ArrowRecorder implements Recorder {
   begin({ description }: RunInfo): void {
     this.description = description;
     this.offsets = populationOffsets(description);
-    makeOutputDir(this.dir, 'ArrowRecorder dir');
-    clearRunFiles(this.dir);
+    prepareRunDir(this.dir, 'ArrowRecorder dir');
     const metadata = runMetadata(description);
     const populations = dictionary(description.populations.map((p) => p.name));
     const indexOf = (name: string) => description.populations.findIndex((p) => p.name === name);

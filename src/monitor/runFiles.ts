@@ -6,10 +6,12 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeOutputDir } from '../outputDir.ts';
 
 const RUN_DATA_FILES = ['spikes.arrow', 'traces.arrow', 'spikes.arrows', 'traces.arrows', 'spikes.parquet', 'traces.parquet'];
 
-/** Removes a previous run's data files from `dir`. */
-export function clearRunFiles(dir: string): void {
+/** Makes `dir` where it is missing (`setting` names it in errors) and removes a previous run's data files. */
+export function prepareRunDir(dir: string, setting: string): void {
+  makeOutputDir(dir, setting);
   for (const name of RUN_DATA_FILES) rmSync(join(dir, name), { force: true });
 }

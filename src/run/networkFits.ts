@@ -12,11 +12,10 @@
  */
 import { totalmem } from 'node:os';
 import { ModelError, label } from '../errors.ts';
-import { expectedSynapses } from '../engine/connectivity/buildProjection.ts';
+import { expectedSynapses, sourceSize } from '../engine/connectivity/buildProjection.ts';
+import { MAX_CONNECTIONS } from '../engine/connectivity/connectionList.ts';
 import type { NetworkDescription } from '../ir/description.ts';
 
-/** Elements a typed array may have. */
-const MAX_TABLE = 2 ** 32;
 /** The share of the memory the synapses may take; the rest is Node's, the neurons' and the rings'. */
 const MEMORY_SHARE = 0.9;
 
@@ -29,14 +28,14 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
   let largestList = 0;
   let synapses = 0;
   for (const projection of description.projections) {
-    const nPre = sizeOf(description, projection.pre);
-    const nPost = sizeOf(description, projection.post);
+    const nPre = sourceSize(description, projection);
+    const nPost = description.populations.find((p) => p.name === projection.post)!.size;
     // The largest share: populations split into contiguous slices as even as can be.
     const nLocal = Math.ceil(nPost / partitions);
     const count = expectedSynapses(projection, nPre, nPost, nLocal);
-    if (count >= MAX_TABLE) {
+    if (count >= MAX_CONNECTIONS) {
       throw new ModelError('UNSUPPORTED', `${label('StaticSynapse', projection.name)}: a worker would hold ${Math.round(count)} of its synapses, `
-        + `more than one table can (${MAX_TABLE - 1}); spread the network over more workers (--workers, --nodes) or give it fewer synapses`);
+        + `more than one table can (${MAX_CONNECTIONS - 1}); spread the network over more workers (--workers, --nodes) or give it fewer synapses`);
     }
     synapses += count;
     const perSynapse = (nLocal <= 65536 ? 2 : 4) + (typeof projection.weight === 'number' ? 0 : 8) + (typeof projection.delay_step === 'number' ? 0 : 2);
@@ -59,8 +58,4 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
 export function machineMemory(): number {
   const limit = process.constrainedMemory?.() ?? 0;
   return limit > 0 && limit < totalmem() ? limit : totalmem();
-}
-
-function sizeOf(description: NetworkDescription, name: string): number {
-  return (description.populations.find((p) => p.name === name) ?? description.generators.find((g) => g.name === name))!.size;
 }

@@ -3,7 +3,7 @@ import type { NetworkDescription, ProjectionDescription } from '../../ir/descrip
 import { Purpose } from '../../random/counter.ts';
 import { ValueSampler } from '../values.ts';
 import type { PopulationSlice } from '../layout.ts';
-import { ConnectionList } from './connectionList.ts';
+import { ConnectionList, MAX_CONNECTIONS } from './connectionList.ts';
 import { expandRule } from './rules.ts';
 import { sortBySource, type SynapseTable } from './synapseTable.ts';
 
@@ -15,7 +15,7 @@ export function buildProjection(description: NetworkDescription, index: number, 
   // Positions in the projection's fixed order matter only to weights or delays given as arrays.
   const keepIndices = Array.isArray(projection.weight) || Array.isArray(projection.delay_step);
   // Room for a drawn count a little above its expectation, so that the list seldom grows.
-  const list = new ConnectionList(Math.min(expectedSynapses(projection, nPre, nPost, nLocal) * 1.05 + 64, 2 ** 32), keepIndices);
+  const list = new ConnectionList(Math.min(expectedSynapses(projection, nPre, nPost, nLocal) * 1.05 + 64, MAX_CONNECTIONS), keepIndices);
   const context = { seed: description.seed, projection: index, nPre, nPost, samePopulation: projection.pre === projection.post, ...slice };
   expandRule(projection.conn, context, list);
 
@@ -29,7 +29,8 @@ export function buildProjection(description: NetworkDescription, index: number, 
   return sortBySource(list, nPre, slice.start, nLocal, weightOf, weights.homogeneous, delayOf, delays.homogeneous);
 }
 
-function sourceSize(description: NetworkDescription, projection: ProjectionDescription): number {
+/** Neurons or outputs of the projection's source, a population or a generator. */
+export function sourceSize(description: NetworkDescription, projection: ProjectionDescription): number {
   const source = description.populations.find((p) => p.name === projection.pre) ?? description.generators.find((g) => g.name === projection.pre)!;
   return source.size;
 }

@@ -6,6 +6,9 @@
  * projection to the next is a call V8 cannot inline, and cost about as much as drawing the
  * connection (≈ 12 ns on top of ≈ 10 ns, in a micro-benchmark of Brunel's FixedProb).
  */
+/** Connections one list, and so one table, can hold: the elements a typed array may have. */
+export const MAX_CONNECTIONS = 2 ** 32;
+
 export class ConnectionList {
   sources: Uint32Array;
   targets: Uint32Array;
