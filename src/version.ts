@@ -1,4 +1,9 @@
-/** spikegrid's version, from its package.json: recorded with every run and printed by `spikegrid --version`. */
+/** Versions recorded with every run: spikegrid's own (also `spikegrid --version`) and its packages'. */
 import { readFileSync } from 'node:fs';
 
-export const spikegridVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** The `version` of the package.json at `path`. */
+export function packageVersion(path: string | URL): string {
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+}
+
+export const spikegridVersion = packageVersion(new URL('../package.json', import.meta.url));

@@ -4,13 +4,12 @@
  * Population and variable names are dictionary-encoded; schema metadata says what run made them.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Dictionary, Int32, Schema, Utf8, Vector } from 'apache-arrow';
 import type { NetworkDescription } from '../ir/description.ts';
 import { arrow } from './arrowLibrary.ts';
-import { spikegridVersion } from '../version.ts';
+import { packageVersion, spikegridVersion } from '../version.ts';
 
 /** Dictionary ids of the name columns. */
 const POPULATION_DICTIONARY = 0;
@@ -27,8 +26,7 @@ export function dictionary(names: readonly string[]): Vector<Utf8> {
   return vectorFromArray(names as string[], new Utf8());
 }
 
-const readVersion = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
-const arrowVersion = readVersion(join(dirname(createRequire(import.meta.url).resolve('apache-arrow')), 'package.json'));
+const arrowVersion = packageVersion(join(dirname(createRequire(import.meta.url).resolve('apache-arrow')), 'package.json'));
 
 /** SHA-256 of the checked description's JSON: the same network and settings give the same digest. */
 export function descriptionDigest(description: NetworkDescription): string {
