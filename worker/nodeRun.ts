@@ -32,7 +32,7 @@ import {
 import type { PartitionBuilt, PartitionSummary, ThreadMessage } from '../src/exchange/messages.ts';
 import { MonitorBatcher } from '../src/exchange/monitorBatcher.ts';
 import { RelayNodeSide, relayBuffers, type RelayBuffers } from '../src/exchange/nodeRelay.ts';
-import { PartitionFailure, PartitionRun, type InjectedFailure } from './partitionRun.ts';
+import { DrawAhead, PartitionFailure, PartitionRun, type InjectedFailure } from './partitionRun.ts';
 import type { NodePartitionTask } from './partitionThread.ts';
 import type { TableTask } from './tableBuilder.ts';
 
@@ -151,6 +151,7 @@ export class NodeRun {
     if (this.ended) return;
     this.events.send({ kind: 'ready', ready: { partitions: this.plans.map((plan) => this.built.get(plan.index)!) } });
 
+    const drawing = new DrawAhead(main.engine);
     for (let chunk = 0; chunk < this.chunks; chunk++) {
       main.advance(chunk);
       await this.relay.arrivals(chunk);
@@ -159,10 +160,11 @@ export class NodeRun {
       const { steps, gids, count } = this.merged;
       this.events.send({ kind: 'spikes', spikes: { chunk, steps: bytes(steps.subarray(0, count)), gids: bytes(gids.subarray(0, count)), monitors: this.monitors.splice(0) } });
       const sending = performance.now() - t0;
-      const delivery = await this.nextDelivery();
+      drawing.ms = 0;
+      const delivery = await this.nextDelivery(drawing.piece);
       if (delivery.chunk !== chunk) throw new ModelError('INVALID_VALUE', `spikes for chunk ${delivery.chunk} arrived while at chunk ${chunk}`);
       this.relay.release(chunk, delivery.steps, delivery.gids);
-      main.deliver({ steps: delivery.steps, gids: delivery.gids, count: delivery.steps.length }, sending);
+      main.deliver({ steps: delivery.steps, gids: delivery.gids, count: delivery.steps.length }, sending + drawing.ms);
     }
 
     this.summaries.set(main.partition, wireSummary(main.summary()));
@@ -213,7 +215,11 @@ export class NodeRun {
     return new Promise((resolve) => (this.phase = { complete, resolve }));
   }
 
-  private nextDelivery(): Promise<Delivery> {
+  /**
+   * The coordinator's spikes of the next chunk. Until they come, `idle` does later work a piece
+   * at a time, with the event loop (and so the stream) served between pieces.
+   */
+  private nextDelivery(idle: () => boolean): Promise<Delivery> {
     return new Promise((resolve) => {
       const take = () => {
         this.deliveryWaiter = null;
@@ -221,8 +227,12 @@ export class NodeRun {
         this.delivery = null;
         resolve(delivery);
       };
-      if (this.delivery) take();
-      else this.deliveryWaiter = take;
+      if (this.delivery) return take();
+      this.deliveryWaiter = take;
+      const work = () => {
+        if (this.deliveryWaiter === take && idle()) setImmediate(work);
+      };
+      setImmediate(work);
     });
   }
 

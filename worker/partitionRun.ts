@@ -9,6 +9,25 @@ import type { ChunkSpikes } from '../src/engine/population.ts';
 import type { PartitionSummary } from '../src/exchange/messages.ts';
 import type { MonitorBatcher } from '../src/exchange/monitorBatcher.ts';
 
+/**
+ * A partition's work on later steps while it waits for the others' spikes (see `PoissonBank`),
+ * timed: that time is computing, not waiting.
+ */
+export class DrawAhead {
+  /** Time spent in `piece` since last reset [ms]. */
+  ms = 0;
+
+  constructor(private readonly engine: PartitionEngine) {}
+
+  /** Does a piece of the work (microseconds); false when there is none left. */
+  readonly piece = (): boolean => {
+    const start = performance.now();
+    const more = this.engine.drawAhead();
+    this.ms += performance.now() - start;
+    return more;
+  };
+}
+
 /** For tests of failure handling: throw, or end the thread, at the chunk that starts at `step`. */
 export interface InjectedFailure {
   readonly step: number;

@@ -21,7 +21,7 @@ import { MonitorBatcher } from '../src/exchange/monitorBatcher.ts';
 import { RelayThreadSide, type RelayBuffers } from '../src/exchange/nodeRelay.ts';
 import { PeerExchange } from '../src/exchange/peerExchange.ts';
 import type { SpikeExchange } from '../src/exchange/spikeExchange.ts';
-import { PartitionFailure, PartitionRun, type InjectedFailure } from './partitionRun.ts';
+import { DrawAhead, PartitionFailure, PartitionRun, type InjectedFailure } from './partitionRun.ts';
 
 interface PartitionTask {
   readonly description: NetworkDescription;
@@ -79,16 +79,18 @@ function runPartition(task: PartitionTask, plan: PartitionPlan, exchange: SpikeE
     const batcher = new MonitorBatcher(engine, task.chunksPerBatch, plan.index, (message) => post(port, { kind: 'batch', batch: message }));
     run = new PartitionRun(engine, batcher, steps, build_s, task.injectFailure);
     built();
+    const drawing = new DrawAhead(engine);
     for (let chunk = 0; chunk * engine.chunkSteps < steps; chunk++) {
       exchange.setProgress(chunk * engine.chunkSteps);
       run.advance(chunk);
       const t0 = performance.now();
       exchange.share(chunk, engine.spikes);
       const t1 = performance.now();
-      exchange.wait(chunk);
+      drawing.ms = 0;
+      exchange.wait(chunk, drawing.piece);
       const t2 = performance.now();
       const received = exchange.received(chunk);
-      run.deliver(received, t1 - t0 + performance.now() - t2);
+      run.deliver(received, t1 - t0 + drawing.ms + performance.now() - t2);
     }
     return run.summary();
   } catch (error) {

@@ -12,6 +12,7 @@ import type { GeneratorDescription } from '../ir/description.ts';
 import { Purpose, keyedBits, mixCounter, streamKey } from '../random/counter.ts';
 import { GUIDE_BITS, PoissonSampler, countFrom } from '../random/distributions.ts';
 import type { RowDelivery } from './connectivity/delivery.ts';
+import { DRAW_PIECE, PoissonBank, drawAhead } from './poissonBank.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { specialise } from './specialise.ts';
 
@@ -55,11 +56,20 @@ export abstract class GeneratorSource {
    * again and again (≈ 1000 times in a Brunel run on one partition thread).
    */
   abstract emit(t: number): number;
+
+  /**
+   * Does a piece (microseconds) of later steps' work now, while the partition waits for the
+   * others' spikes (see `PoissonBank`); returns false when there is none to do.
+   */
+  drawAhead(): boolean {
+    return false;
+  }
 }
 
 /** Independent Poisson spike counts per output and step; the draw is keyed by (generator, output, step). */
 export class PoissonSource extends GeneratorSource {
   readonly emit: (t: number) => number;
+  override readonly drawAhead: () => boolean;
 
   constructor(description: GeneratorDescription, index: number, seed: number, dt: number, links: readonly GeneratorLink[]) {
     super(description, links, dt);
@@ -71,21 +81,29 @@ export class PoissonSource extends GeneratorSource {
       keyHi[a] = key.hi;
       keyLo[a] = key.lo;
     });
+    // Counts drawn by table fit a byte; large means (drawn by rejection) are not drawn ahead.
+    const { thresholds, guide } = sampler;
+    const bankable = thresholds !== null && sampler.largestCount <= 255 && keyHi.length > 0;
+    const bank = new PoissonBank(bankable ? keyHi.length : 0);
+    this.drawAhead = bankable
+      ? specialise(drawAhead, keyHi, keyLo, thresholds, guide!, 32 - GUIDE_BITS, countFrom, mixCounter, keyedBits,
+        this.firstStep, this.stopStep, bank.counts, bank.state, bank.steps, DRAW_PIECE)
+      : () => false;
     const only = links.length === 1 ? links[0] : null;
     const oneEach = only !== null && this.activeOutputs.every((j) => only.table.rowStart[j + 1] - only.table.rowStart[j] === 1);
-    if (only !== null && only.uniformRing !== null && sampler.thresholds !== null && oneEach) {
+    if (only !== null && only.uniformRing !== null && thresholds !== null && oneEach) {
       // One synapse per output (One2One): no branch, no inner loop. A count of 0 adds +0 or −0,
       // which changes no sum.
       const { rowStart, targets, weight, delay } = only.table;
       const targetOf = Uint32Array.from(this.activeOutputs, (j) => targets[rowStart[j]]);
-      this.emit = specialise(poissonEmitOneEach, keyHi, keyLo, sampler.thresholds, sampler.guide!, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
-        this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize);
+      this.emit = specialise(poissonEmitOneEach, keyHi, keyLo, thresholds, guide!, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
+        this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize, bank.counts, bank.state, bank.steps);
       return;
     }
     const deliveries = links.map((l) => l.deliver);
     const single = deliveries.length === 1 ? deliveries[0] : null;
-    this.emit = specialise(poissonEmit, this.activeOutputs, keyHi, keyLo, sampler, sampler.thresholds, sampler.guide, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
-      this.firstStep, this.stopStep, single, deliveries);
+    this.emit = specialise(poissonEmit, this.activeOutputs, keyHi, keyLo, sampler, thresholds, guide, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
+      this.firstStep, this.stopStep, single, deliveries, bank.counts, bank.state, bank.steps);
   }
 }
 
@@ -93,19 +111,33 @@ export class PoissonSource extends GeneratorSource {
  * Small means (the usual case) invert the cumulative table inline — the same draw as
  * `PoissonSampler.sample`, written out so the hot loop makes no calls but the rare `countFrom`;
  * large means call the sampler.
+ *
+ * Counts drawn ahead are taken from the bank (`PoissonBank`'s `counts`, `state` and `steps`); the
+ * step's others are drawn here.
  */
 function poissonEmit(
   outputs: Uint32Array, keyHi: Uint32Array, keyLo: Uint32Array, sampler: PoissonSampler, thresholds: Float64Array | null, guide: Int32Array | null,
   countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
-  single: RowDelivery | null, deliveries: RowDelivery[],
+  single: RowDelivery | null, deliveries: RowDelivery[], counts: Uint8Array, state: Int32Array, bankSteps: number,
 ) {
+  const n = outputs.length;
   return (t: number): number => {
+    state[2] = t + 1;
     if (t < firstStep || t >= stopStep) return 0;
+    const filled = state[0];
+    const drawn = t < filled ? n : t === filled ? state[1] : 0;
+    if (t >= filled) {
+      state[0] = t + 1;
+      state[1] = 0;
+    }
+    const row = (t % bankSteps) * n;
     const mixed = mixCounter(t);
     let events = 0;
-    for (let a = 0; a < outputs.length; a++) {
+    for (let a = 0; a < n; a++) {
       let count = 0;
-      if (thresholds !== null) {
+      if (a < drawn) {
+        count = counts[row + a];
+      } else if (thresholds !== null) {
         const x = keyedBits(keyHi[a], keyLo[a], mixed);
         count = guide![x >>> guideShift];
         if (count < 0) count = countFrom(thresholds, x, ~count);
@@ -125,13 +157,29 @@ function poissonEmitOneEach(
   keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array,
   countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
   targetOf: Uint32Array, weight: number, delay: number, ring: Float64Array, size: number, ringSize: number,
+  counts: Uint8Array, state: Int32Array, bankSteps: number,
 ) {
+  const n = targetOf.length;
   return (t: number): number => {
+    state[2] = t + 1;
     if (t < firstStep || t >= stopStep) return 0;
+    const filled = state[0];
+    const drawn = t < filled ? n : t === filled ? state[1] : 0;
+    if (t >= filled) {
+      state[0] = t + 1;
+      state[1] = 0;
+    }
     const base = ((t + delay) % ringSize) * size;
-    const mixed = mixCounter(t);
     let events = 0;
-    for (let a = 0; a < targetOf.length; a++) {
+    // The same additions in the same order, whether a count was drawn ahead or is drawn here.
+    const row = (t % bankSteps) * n;
+    for (let a = 0; a < drawn; a++) {
+      const count = counts[row + a];
+      ring[base + targetOf[a]] += count * weight;
+      events += count;
+    }
+    const mixed = mixCounter(t);
+    for (let a = drawn; a < n; a++) {
       const x = keyedBits(keyHi[a], keyLo[a], mixed);
       let count = guide[x >>> guideShift];
       if (count < 0) count = countFrom(thresholds, x, ~count);

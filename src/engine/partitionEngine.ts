@@ -156,6 +156,16 @@ export class PartitionEngine {
     this.generatorEvents += events;
   }
 
+  /**
+   * Does a piece (microseconds) of later steps' generator work now; returns false when there is
+   * none to do. For a partition that waits for the others' spikes (see `PoissonBank`).
+   */
+  drawAhead(): boolean {
+    const { generators } = this;
+    for (let g = 0; g < generators.length; g++) if (generators[g].drawAhead()) return true;
+    return false;
+  }
+
   /** Delivers a chunk's spikes of the whole network, which must be in canonical (step, gid) order. */
   deliver(chunk: ChunkSpikes): void {
     const { offsets, outgoing } = this;

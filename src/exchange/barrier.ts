@@ -29,6 +29,15 @@ const LONG_SPIN = 100_000;
 export function spinFor(busyThreads: number): number {
   return busyThreads <= availableParallelism() ? LONG_SPIN : SHORT_SPIN;
 }
+/**
+ * Whether a waiter among `busyThreads` should do later work while it waits (see `waitForChange`):
+ * only when every busy thread has a core, for otherwise the work would take a core from a thread
+ * it waits for.
+ */
+export function workWhileWaiting(busyThreads: number): boolean {
+  return busyThreads <= availableParallelism();
+}
+
 /** While sleeping, wake this often [ms] to check for an abort no one signalled. */
 export const WAKE_MS = 200;
 
@@ -43,11 +52,12 @@ export class PeerAborted extends Error {
 }
 
 /**
- * Blocks while `control[slot]` still holds `value`: spins `spin` times (see `spinFor`), then sleeps
- * on the slot, waking now and then to check the abort flag at `control[abortSlot]`; throws
- * `PeerAborted` once it is set.
+ * Blocks while `control[slot]` still holds `value`: calls `idle` while it has work, then spins
+ * `spin` times (see `spinFor`), then sleeps on the slot, waking now and then to check the abort
+ * flag at `control[abortSlot]`; throws `PeerAborted` once it is set.
  */
-export function waitForChange(control: Int32Array, slot: number, value: number, abortSlot: number, spin: number): void {
+export function waitForChange(control: Int32Array, slot: number, value: number, abortSlot: number, spin: number, idle?: () => boolean): void {
+  if (idle) while (Atomics.load(control, slot) === value && Atomics.load(control, abortSlot) === 0 && idle());
   for (let i = 0; i < spin; i++) {
     if (Atomics.load(control, slot) !== value) return;
   }
@@ -65,6 +75,7 @@ export class ThreadBarrier {
   private readonly control: Int32Array;
   /** The parties are threads that work at once: the waiter's spin follows from their number. */
   private readonly spin: number;
+  private readonly idleWork: boolean;
 
   constructor(
     buffer: SharedArrayBuffer,
@@ -72,10 +83,14 @@ export class ThreadBarrier {
   ) {
     this.control = new Int32Array(buffer);
     this.spin = spinFor(parties);
+    this.idleWork = workWhileWaiting(parties);
   }
 
-  /** Waits until all parties have arrived; throws `PeerAborted` if the run was aborted. */
-  arrive(): void {
+  /**
+   * Waits until all parties have arrived, calling `idle` meanwhile (see `waitForChange`); throws
+   * `PeerAborted` if the run was aborted.
+   */
+  arrive(idle?: () => boolean): void {
     const c = this.control;
     const generation = Atomics.load(c, GENERATION);
     if (Atomics.add(c, COUNT, 1) === this.parties - 1) {
@@ -84,7 +99,7 @@ export class ThreadBarrier {
       Atomics.notify(c, GENERATION);
       return;
     }
-    waitForChange(c, GENERATION, generation, ABORTED, this.spin);
+    waitForChange(c, GENERATION, generation, ABORTED, this.spin, this.idleWork ? idle : undefined);
     // An abort also moves the generation on, to wake everyone.
     if (Atomics.load(c, ABORTED) !== 0) throw new PeerAborted();
   }

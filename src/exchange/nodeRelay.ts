@@ -14,7 +14,7 @@
  */
 import { mergeSpikes } from '../engine/mergeSpikes.ts';
 import { emptyChunkSpikes, type ChunkSpikes } from '../engine/population.ts';
-import { PeerAborted, SHORT_SPIN, WAKE_MS, waitForChange } from './barrier.ts';
+import { PeerAborted, SHORT_SPIN, WAKE_MS, waitForChange, workWhileWaiting } from './barrier.ts';
 import type { SpikeExchange } from './spikeExchange.ts';
 import { SlabLists, slabView, spikeSlab, writeSlab, type SlabView } from './spikeSlabs.ts';
 
@@ -49,11 +49,14 @@ export class RelayThreadSide implements SpikeExchange {
   private readonly mine: SlabView[];
   private readonly merged: SlabView;
   private readonly incoming: ChunkSpikes;
+  /** Whether to work while waiting: the node's threads and its main thread each have a core. */
+  private readonly idleWork: boolean;
 
   constructor(
     buffers: RelayBuffers,
     private readonly thread: number,
   ) {
+    this.idleWork = workWhileWaiting(buffers.slabs.length + 1);
     this.control = new Int32Array(buffers.control);
     this.mine = [0, 1].map((parity) => slabView(buffers.slabs[thread], parity));
     this.merged = slabView(buffers.merged, 0);
@@ -68,11 +71,11 @@ export class RelayThreadSide implements SpikeExchange {
   }
 
   /** Waits until the merged spikes of `chunk` are in; throws `PeerAborted` if the run was aborted. */
-  wait(chunk: number): void {
+  wait(chunk: number, idle?: () => boolean): void {
     // Released counts whole chunks: it holds `chunk` until the main thread releases this one. The
     // wait spans a round trip to the coordinator, longer than any spin is worth: spin briefly, then
     // leave the core to the main thread and the network.
-    waitForChange(this.control, RELEASED, chunk, ABORTED, SHORT_SPIN);
+    waitForChange(this.control, RELEASED, chunk, ABORTED, SHORT_SPIN, this.idleWork ? idle : undefined);
   }
 
   /** The merged spikes of the chunk just waited for. */

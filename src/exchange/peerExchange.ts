@@ -36,8 +36,8 @@ export class PeerExchange implements SpikeExchange {
     writeSlab(this.mine[chunk & 1], spikes);
   }
 
-  wait(): void {
-    this.barrier.arrive();
+  wait(_chunk: number, idle?: () => boolean): void {
+    this.barrier.arrive(idle);
   }
 
   received(chunk: number): ChunkSpikes {

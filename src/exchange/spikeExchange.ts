@@ -12,8 +12,12 @@ import type { ChunkSpikes } from '../engine/population.ts';
 export interface SpikeExchange {
   /** Publishes this partition's spikes of `chunk`. */
   share(chunk: number, spikes: ChunkSpikes): void;
-  /** Blocks until every partition's spikes of `chunk` are available; throws `PeerAborted` on abort. */
-  wait(chunk: number): void;
+  /**
+   * Blocks until every partition's spikes of `chunk` are available; throws `PeerAborted` on abort.
+   * Meanwhile it calls `idle`, which does a few microseconds of later work, until that says it has
+   * none left.
+   */
+  wait(chunk: number, idle?: () => boolean): void;
   /** Every partition's spikes of the chunk just waited for, in canonical order. */
   received(chunk: number): ChunkSpikes;
   /** Where this partition stands, for error messages about a thread that died. */

@@ -27,6 +27,11 @@ export class PoissonSampler {
    * ~k (negative) when a threshold cuts the bucket and the count is `countFrom(thresholds, x, k)`.
    */
   readonly guide: Int32Array | null;
+  /**
+   * The largest count the table draws: the first whose threshold no 32-bit number exceeds (the
+   * table runs on where rounding keeps the sum of probabilities just below 1).
+   */
+  readonly largestCount: number;
   private readonly useTable: boolean;
   // PTRS constants (Hörmann 1993, "The transformed rejection method for generating Poisson
   // random variables").
@@ -60,9 +65,12 @@ export class PoissonSampler {
         guide[m] = exact ? k : ~k;
       }
       this.thresholds = thresholds;
+      const saturated = thresholds.findIndex((x) => x >= 2 ** 32 - 1);
+      this.largestCount = saturated >= 0 ? saturated : last;
       this.guide = guide;
     } else {
       this.thresholds = null;
+      this.largestCount = Infinity;
       this.guide = null;
     }
     this.slam = Math.sqrt(mean);
