@@ -2,7 +2,7 @@ import test from 'ava';
 import { normalizeDescription } from '../src/ir/normalize.ts';
 import { PartitionEngine } from '../src/engine/partitionEngine.ts';
 import { wholeNetwork } from '../src/engine/layout.ts';
-import { DRAW_PIECE } from '../src/engine/poissonBank.ts';
+import { DRAW_PIECE, PoissonBank } from '../src/engine/poissonBank.ts';
 import { PeerAborted, waitForChange } from '../src/exchange/barrier.ts';
 import type { LifPopulation } from '../src/engine/models/lif.ts';
 import { population } from './helpers.ts';
@@ -67,20 +67,36 @@ test('counts drawn ahead, whole steps or parts of one, give the run that drawing
   t.is(ahead.events, reference.events);
 });
 
-test('drawing ahead stops when the bank is full, and again at the end of a generator window', (t) => {
+/** Ten Poisson outputs into ten neurons, active for `stopMs` (one piece of drawing ahead per step). */
+function small(stopMs: number) {
   const description = normalizeDescription({
     seed: 1,
     populations: [population('E', 'LIF', 10, lif)],
-    generators: [{ name: 'p', model: 'PoissonGenerator', size: 10, params: { rate: 1000, stop: 2 } }],
+    generators: [{ name: 'p', model: 'PoissonGenerator', size: 10, params: { rate: 1000, stop: stopMs } }],
     projections: [{ name: 'p_E', pre: 'p', post: 'E', conn: { One2One: {} }, weight: 1, delay_step: 1 }],
   });
-  const engine = new PartitionEngine(description, wholeNetwork(description));
-  // 10 outputs: one piece per step; the window holds steps 0–19.
+  return new PartitionEngine(description, wholeNetwork(description));
+}
+
+function piecesUntilDone(engine: PartitionEngine): number {
   let pieces = 0;
   while (engine.drawAhead()) pieces++;
-  t.is(pieces, 20);
-  engine.advance(0, 1);
-  t.false(engine.drawAhead());
+  return pieces;
+}
+
+test('drawing ahead stops when the bank is full, and at the end of the generator window', (t) => {
+  const long = small(1000);
+  t.is(piecesUntilDone(long), new PoissonBank(10).steps);
+  // Each step emitted frees one step of the bank.
+  long.advance(0, 1);
+  long.advance(1, 1);
+  t.is(piecesUntilDone(long), 2);
+
+  // Active in steps 0–19 only.
+  const short = small(2);
+  t.is(piecesUntilDone(short), 20);
+  short.advance(0, 1);
+  t.is(piecesUntilDone(short), 0);
 });
 
 test('a waiter works through its idle work until what it waits for happens, and not after an abort', (t) => {
