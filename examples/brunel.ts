@@ -10,12 +10,13 @@
  *
  *   npx spikegrid run examples/brunel.ts --t 1000 --set scale=1
  */
-import { nn, modelParams } from '../index.ts';
+import { ModelError, nn, modelParams } from '../index.ts';
 
 export default function brunel(set?: Record<string, unknown>) {
   const { scale, g, eta, J } = modelParams(set, { scale: 1, g: 5, eta: 2, J: 0.1 });
   const nE = Math.round(10000 * scale);
   const nI = Math.round(2500 * scale);
+  if (!(nI >= 1)) throw new ModelError('INVALID_VALUE', `--set scale: must be at least 0.0002, which gives one inhibitory neuron, got ${scale}`);
   const tau = 20; // [ms]
   const theta = 20; // [mV]
   const cExternal = 1000;

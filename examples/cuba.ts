@@ -7,10 +7,12 @@
  *
  *   npx spikegrid run examples/cuba.ts --t 1000 --set n=4000
  */
-import { nn, modelParams } from '../index.ts';
+import { ModelError, nn, modelParams } from '../index.ts';
 
 export default function cuba(set?: Record<string, unknown>) {
   const { n, p } = modelParams(set, { n: 4000, p: 0.02 });
+  if (!(Number.isInteger(n) && n >= 3)) throw new ModelError('INVALID_VALUE', `--set n: must be a whole number ≥ 3, so that both populations have neurons, got ${n}`);
+  if (!(p >= 0 && p <= 1)) throw new ModelError('INVALID_VALUE', `--set p: must be a connection probability in [0, 1], got ${p}`);
   const nE = Math.round(0.8 * n);
   const neuron = { V_rest: -49, V_th: -50, V_reset: -60, tau: 20, R: 1, t_ref: 5, tau_syn_ex: 5, tau_syn_in: 10, v_init: new nn.Uniform(-60, -50) };
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { nn, normalizeDescription, runLocal } from '../src/index.ts';
+import { ModelError, nn, normalizeDescription, runLocal } from '../src/index.ts';
 import cuba from '../examples/cuba.ts';
 import brunel from '../examples/brunel.ts';
 
@@ -29,4 +29,14 @@ test('Brunel without inhibition (g = 0) leaves balance and fires far faster', (t
   const balanced = rates(brunel({ scale: 0.1 }), 200);
   const unbalanced = rates(brunel({ scale: 0.1, g: 0 }), 200);
   t.true(unbalanced.E > 2 * balanced.E, `E ${unbalanced.E} Hz vs ${balanced.E} Hz`);
+});
+
+test('the examples refuse --set values that leave a population without neurons, naming the parameter', (t) => {
+  t.throws(() => brunel({ scale: 0.00001 }), { instanceOf: ModelError, message: '--set scale: must be at least 0.0002, which gives one inhibitory neuron, got 0.00001' });
+  t.throws(() => brunel({ scale: -1 }), { instanceOf: ModelError, message: /^--set scale: must be at least 0\.0002/ });
+  t.throws(() => cuba({ n: 2 }), { instanceOf: ModelError, message: '--set n: must be a whole number ≥ 3, so that both populations have neurons, got 2' });
+  t.throws(() => cuba({ n: 100.5 }), { instanceOf: ModelError, message: /^--set n: must be a whole number ≥ 3/ });
+  t.throws(() => cuba({ p: 2 }), { instanceOf: ModelError, message: '--set p: must be a connection probability in [0, 1], got 2' });
+  t.notThrows(() => brunel({ scale: 0.0002 }));
+  t.notThrows(() => cuba({ n: 3 }));
 });
