@@ -12,7 +12,7 @@ import type { GeneratorDescription } from '../ir/description.ts';
 import { Purpose, keyedBits, mixCounter, streamKey } from '../random/counter.ts';
 import { GUIDE_BITS, PoissonSampler, countFrom } from '../random/distributions.ts';
 import type { RowDelivery } from './connectivity/delivery.ts';
-import { DRAW_PIECE, PoissonBank, drawAhead } from './poissonBank.ts';
+import { DRAW_PIECE, PoissonBank, drawAhead, takeStep } from './poissonBank.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { specialise } from './specialise.ts';
 
@@ -97,13 +97,13 @@ export class PoissonSource extends GeneratorSource {
       const { rowStart, targets, weight, delay } = only.table;
       const targetOf = Uint32Array.from(this.activeOutputs, (j) => targets[rowStart[j]]);
       this.emit = specialise(poissonEmitOneEach, keyHi, keyLo, thresholds, guide!, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
-        this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize, bank.counts, bank.state, bank.steps);
+        this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize, bank.counts, bank.state, bank.steps, takeStep);
       return;
     }
     const deliveries = links.map((l) => l.deliver);
     const single = deliveries.length === 1 ? deliveries[0] : null;
     this.emit = specialise(poissonEmit, this.activeOutputs, keyHi, keyLo, sampler, thresholds, guide, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
-      this.firstStep, this.stopStep, single, deliveries, bank.counts, bank.state, bank.steps);
+      this.firstStep, this.stopStep, single, deliveries, bank.counts, bank.state, bank.steps, takeStep);
   }
 }
 
@@ -112,24 +112,19 @@ export class PoissonSource extends GeneratorSource {
  * `PoissonSampler.sample`, written out so the hot loop makes no calls but the rare `countFrom`;
  * large means call the sampler.
  *
- * Counts drawn ahead are taken from the bank (`PoissonBank`'s `counts`, `state` and `steps`); the
- * step's others are drawn here.
+ * Counts drawn ahead are taken from the bank (`PoissonBank`'s `counts`, `state` and `steps`, as
+ * `takeStep` says); the step's others are drawn here.
  */
 function poissonEmit(
   outputs: Uint32Array, keyHi: Uint32Array, keyLo: Uint32Array, sampler: PoissonSampler, thresholds: Float64Array | null, guide: Int32Array | null,
   countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
   single: RowDelivery | null, deliveries: RowDelivery[], counts: Uint8Array, state: Int32Array, bankSteps: number,
+  takeStep: (state: Int32Array, t: number, n: number) => number,
 ) {
   const n = outputs.length;
   return (t: number): number => {
-    state[2] = t + 1;
+    const drawn = takeStep(state, t, n);
     if (t < firstStep || t >= stopStep) return 0;
-    const filled = state[0];
-    const drawn = t < filled ? n : t === filled ? state[1] : 0;
-    if (t >= filled) {
-      state[0] = t + 1;
-      state[1] = 0;
-    }
     const row = (t % bankSteps) * n;
     const mixed = mixCounter(t);
     let events = 0;
@@ -157,18 +152,12 @@ function poissonEmitOneEach(
   keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array,
   countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
   targetOf: Uint32Array, weight: number, delay: number, ring: Float64Array, size: number, ringSize: number,
-  counts: Uint8Array, state: Int32Array, bankSteps: number,
+  counts: Uint8Array, state: Int32Array, bankSteps: number, takeStep: (state: Int32Array, t: number, n: number) => number,
 ) {
   const n = targetOf.length;
   return (t: number): number => {
-    state[2] = t + 1;
+    const drawn = takeStep(state, t, n);
     if (t < firstStep || t >= stopStep) return 0;
-    const filled = state[0];
-    const drawn = t < filled ? n : t === filled ? state[1] : 0;
-    if (t >= filled) {
-      state[0] = t + 1;
-      state[1] = 0;
-    }
     const base = ((t + delay) % ringSize) * size;
     let events = 0;
     // The same additions in the same order, whether a count was drawn ahead or is drawn here.

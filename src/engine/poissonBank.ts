@@ -31,6 +31,21 @@ export class PoissonBank {
 }
 
 /**
+ * Called by an emit kernel for step `t` of `n` outputs: marks the step emitted, and returns how many
+ * of its outputs (a prefix) are in the bank already. Passed to the kernels, which may not import.
+ */
+export function takeStep(state: Int32Array, t: number, n: number): number {
+  state[2] = t + 1;
+  const filled = state[0];
+  const drawn = t < filled ? n : t === filled ? state[1] : 0;
+  if (t >= filled) {
+    state[0] = t + 1;
+    state[1] = 0;
+  }
+  return drawn;
+}
+
+/**
  * Draws the next piece of counts into a bank (`counts`, `state`, `steps`), as the emit kernels in
  * `generators.ts` draw them. Returns false when the bank is full or the generator has nothing more
  * to emit. Specialised per generator (see `specialise`).

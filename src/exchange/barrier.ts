@@ -25,17 +25,18 @@ const PROGRESS = 4;
 export const SHORT_SPIN = 4000;
 const LONG_SPIN = 100_000;
 
+/**
+ * Whether each of `busyThreads` threads that work at once on this machine has a core of its own.
+ * Only then does a waiter spin long, or work while it waits (see `waitForChange`): otherwise either
+ * would hold a core that a thread it waits for needs.
+ */
+export function everyThreadHasACore(busyThreads: number): boolean {
+  return busyThreads <= availableParallelism();
+}
+
 /** The spin for a waiter among `busyThreads` threads that work at once on this machine. */
 export function spinFor(busyThreads: number): number {
-  return busyThreads <= availableParallelism() ? LONG_SPIN : SHORT_SPIN;
-}
-/**
- * Whether a waiter among `busyThreads` should do later work while it waits (see `waitForChange`):
- * only when every busy thread has a core, for otherwise the work would take a core from a thread
- * it waits for.
- */
-export function workWhileWaiting(busyThreads: number): boolean {
-  return busyThreads <= availableParallelism();
+  return everyThreadHasACore(busyThreads) ? LONG_SPIN : SHORT_SPIN;
 }
 
 /** While sleeping, wake this often [ms] to check for an abort no one signalled. */
@@ -83,7 +84,7 @@ export class ThreadBarrier {
   ) {
     this.control = new Int32Array(buffer);
     this.spin = spinFor(parties);
-    this.idleWork = workWhileWaiting(parties);
+    this.idleWork = everyThreadHasACore(parties);
   }
 
   /**

@@ -14,7 +14,7 @@
  */
 import { mergeSpikes } from '../engine/mergeSpikes.ts';
 import { emptyChunkSpikes, type ChunkSpikes } from '../engine/population.ts';
-import { PeerAborted, SHORT_SPIN, WAKE_MS, waitForChange, workWhileWaiting } from './barrier.ts';
+import { PeerAborted, SHORT_SPIN, WAKE_MS, waitForChange, everyThreadHasACore } from './barrier.ts';
 import type { SpikeExchange } from './spikeExchange.ts';
 import { SlabLists, slabView, spikeSlab, writeSlab, type SlabView } from './spikeSlabs.ts';
 
@@ -56,7 +56,7 @@ export class RelayThreadSide implements SpikeExchange {
     buffers: RelayBuffers,
     private readonly thread: number,
   ) {
-    this.idleWork = workWhileWaiting(buffers.slabs.length + 1);
+    this.idleWork = everyThreadHasACore(buffers.slabs.length + 1);
     this.control = new Int32Array(buffers.control);
     this.mine = [0, 1].map((parity) => slabView(buffers.slabs[thread], parity));
     this.merged = slabView(buffers.merged, 0);

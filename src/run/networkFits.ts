@@ -14,6 +14,7 @@ import { totalmem } from 'node:os';
 import { ModelError, label } from '../errors.ts';
 import { expectedSynapses, sourceSize } from '../engine/connectivity/buildProjection.ts';
 import { MAX_CONNECTIONS } from '../engine/connectivity/connectionList.ts';
+import { targetIndexBytes } from '../engine/connectivity/synapseTable.ts';
 import type { NetworkDescription } from '../ir/description.ts';
 
 /** The share of the memory the synapses may take; the rest is Node's, the neurons' and the rings'. */
@@ -38,7 +39,7 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
         + `more than one table can (${MAX_CONNECTIONS - 1}); spread the network over more workers (--workers, --nodes) or give it fewer synapses`);
     }
     synapses += count;
-    const perSynapse = (nLocal <= 65536 ? 2 : 4) + (typeof projection.weight === 'number' ? 0 : 8) + (typeof projection.delay_step === 'number' ? 0 : 2);
+    const perSynapse = targetIndexBytes(nLocal) + (typeof projection.weight === 'number' ? 0 : 8) + (typeof projection.delay_step === 'number' ? 0 : 2);
     const dense = projection.conn_repr === 'MAT' ? nPre * nLocal * (9 + (typeof projection.delay_step === 'number' ? 0 : 2)) : 0;
     tables += count * perSynapse + (nPre + 1) * 4 + dense;
     largestList = Math.max(largestList, count * 8);

@@ -28,6 +28,11 @@ export interface SynapseTable {
   readonly count: number;
 }
 
+/** Bytes per target index in a table for a slice of `nTargets` (see `SynapseTable.targets`). */
+export function targetIndexBytes(nTargets: number): 2 | 4 {
+  return nTargets <= 65536 ? 2 : 4;
+}
+
 /**
  * Sorts a rule's connections into rows by source (a counting sort, stable, so each row keeps the
  * rule's order). `weights` and `delays` hold one value per connection, in the list's order, or are
@@ -43,7 +48,7 @@ export function sortBySource(
   for (let k = 0; k < n; k++) rowStart[sourceOf[k] + 1]++;
   for (let s = 0; s < nSources; s++) rowStart[s + 1] += rowStart[s];
   const fill = rowStart.slice(0, nSources);
-  const targets = nTargets <= 65536 ? new Uint16Array(n) : new Uint32Array(n);
+  const targets = targetIndexBytes(nTargets) === 2 ? new Uint16Array(n) : new Uint32Array(n);
   const sortedWeights = weights ? new Float64Array(n) : null;
   const sortedDelays = delays ? new Uint16Array(n) : null;
   let maxDelay = n > 0 && !delays ? delay : 0;
