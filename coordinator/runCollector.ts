@@ -1,29 +1,34 @@
 /**
- * What a coordinator does with a distributed run's results, whatever the transport: hands merged
- * monitor chunks to the recorders and the spike digest as they complete, reports progress, and at
- * the end sums the partitions' summaries into the run's statistics.
+ * What a coordinator does with a distributed run's results, whatever the transport: reports how far
+ * the partitions have built, hands merged monitor chunks to the recorders and the spike digest as
+ * they complete, reports progress, and at the end sums the partitions' summaries into the run's
+ * statistics.
  */
 import { populationOffsets } from '../src/engine/layout.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
 import type { PartitionSummary } from '../src/exchange/messages.ts';
 import type { Recorder } from '../src/monitor/recorder.ts';
 import { SpikeDigest } from '../src/monitor/spikeDigest.ts';
-import type { ThreadRunStats } from '../src/run/runners.ts';
+import type { ThreadRunOptions, ThreadRunStats } from '../src/run/runners.ts';
 import { MonitorMerger } from './monitorMerger.ts';
 
 export class RunCollector {
   readonly merger: MonitorMerger;
   private readonly digest: SpikeDigest;
   private readonly recorders: readonly Recorder[];
+  private readonly onBuildProgress: ((fraction: number) => void) | undefined;
+  /** Per partition, the fraction of its synapses built. */
+  private readonly built: Float64Array;
 
   constructor(
     description: NetworkDescription,
     partitions: number,
     private readonly steps: number,
-    recorders: readonly Recorder[] = [],
-    onProgress?: (stepsDone: number, stepsTotal: number) => void,
+    { recorders = [], onProgress, onBuildProgress }: Pick<ThreadRunOptions, 'recorders' | 'onProgress' | 'onBuildProgress'>,
   ) {
     this.recorders = recorders;
+    this.onBuildProgress = onBuildProgress;
+    this.built = new Float64Array(partitions);
     this.digest = new SpikeDigest(populationOffsets(description));
     for (const recorder of recorders) recorder.begin({ description, steps });
     this.merger = new MonitorMerger(description, partitions, (record) => {
@@ -32,6 +37,12 @@ export class RunCollector {
       onProgress?.(record.firstStep + record.steps, steps);
     });
     onProgress?.(0, steps);
+  }
+
+  /** Partition `partition` has built `fraction` of its synapses: reports the mean over all partitions. */
+  building(partition: number, fraction: number): void {
+    this.built[partition] = fraction;
+    this.onBuildProgress?.(this.built.reduce((sum, f) => sum + f, 0) / this.built.length);
   }
 
   /** Waits for the last monitor data, closes the recorders and sums the partitions' summaries. */

@@ -41,10 +41,11 @@ export async function runNodes(description: NetworkDescription, options: NodeRun
     // Each node checks its own memory when the run starts; here only what no machine can hold.
     checkNetworkFits(description, partitions, 0);
     const plans = planPartitions(description, partitions);
-    const collector = new RunCollector(description, partitions, steps, options.recorders, options.onProgress);
+    const collector = new RunCollector(description, partitions, steps, options);
     streams.forEach((stream, node) => {
       const first = threads.slice(0, node).reduce((n, t) => n + t, 0);
       const hosted = plans.slice(first, first + threads[node]);
+      stream.onBuilding = (fraction) => hosted.forEach((plan) => collector.building(plan.index, fraction));
       stream.write({
         kind: 'start',
         start: {
@@ -54,6 +55,7 @@ export async function runNodes(description: NetworkDescription, options: NodeRun
       });
     });
     await Promise.all(streams.map((s) => s.next('ready', -1)));
+    plans.forEach((plan) => collector.building(plan.index, 1));
     let merged = emptyChunkSpikes(1024);
     for (let chunk = 0; chunk < chunks; chunk++) {
       // Every node's spikes of this chunk, merged and sent back to all before anyone goes on.
@@ -90,6 +92,8 @@ class NodeStream {
   private waiter: { resolve: (m: NodeMessage) => void; reject: (e: Error) => void; alive: () => void } | null = null;
   private failure: Error | null = null;
   private chunk = -1;
+  /** Hears how far the node has built, from the messages that keep it alive while it builds. */
+  onBuilding: ((fraction: number) => void) | null = null;
 
   constructor(
     readonly address: string,
@@ -155,7 +159,10 @@ class NodeStream {
 
   private push(message: NodeMessage): void {
     // A node that is still building is alive: its silence deadline starts again.
-    if (message.kind === 'building') return this.waiter?.alive();
+    if (message.kind === 'building') {
+      this.onBuilding?.(message.building.fraction);
+      return this.waiter?.alive();
+    }
     const waiter = this.waiter;
     this.waiter = null;
     if (waiter) waiter.resolve(message);

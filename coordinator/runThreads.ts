@@ -39,7 +39,7 @@ export async function runThreads(description: NetworkDescription, options: Threa
   checkNetworkFits(description, workers, workers);
   const plans = planPartitions(description, workers);
   const L = chunkSteps(description);
-  const collector = new RunCollector(description, workers, options.steps, options.recorders, options.onProgress);
+  const collector = new RunCollector(description, workers, options.steps, options);
 
   const control = controlBlock(workers);
   const barrier = new ThreadBarrier(control, workers);
@@ -50,7 +50,10 @@ export async function runThreads(description: NetworkDescription, options: Threa
     const tasks = plans.map((_, worker) => {
       const { port1, port2 } = new MessageChannel();
       ports.push(port1);
-      port1.on('message', (message: ThreadMessage) => message.kind === 'batch' && collector.merger.add(message.batch));
+      port1.on('message', (message: ThreadMessage) => {
+        if (message.kind === 'batch') collector.merger.add(message.batch);
+        else if (message.kind === 'building') collector.building(message.partition, message.fraction);
+      });
       const task: PeerPartitionTask = {
         description, plans, worker, steps: options.steps, control, slabs, port: port2,
         chunksPerBatch: Math.max(1, Math.ceil((options.batchSteps ?? 1000) / L)),

@@ -9,7 +9,7 @@ import brunel from '../examples/brunel.ts';
 
 // In a file of its own: the coordinator's event loop must not be held up by other tests, or its
 // silence deadline would fire for reasons of its own.
-test('a node that takes longer to build than the deadline keeps the run alive by saying it is building', async (t) => {
+test('a node that takes longer to build than the deadline keeps the run alive by saying it is building, and how far it has got', async (t) => {
   const token = 'building-token';
   const tokenFile = join(mkdtempSync(join(tmpdir(), 'spikegrid-building-')), 'token');
   writeFileSync(tokenFile, token);
@@ -23,9 +23,14 @@ test('a node that takes longer to build than the deadline keeps the run alive by
       child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
     });
     const d = normalizeDescription({ ...nn.describeNetwork(new (brunel({ scale: 2 }))()), seed: 9, monitors: [] });
-    const run = await runNodes(d, { steps: 15, nodes: [address], token, deadlineMs: 1500 });
+    const built: number[] = [];
+    const run = await runNodes(d, { steps: 15, nodes: [address], token, deadlineMs: 1500, onBuildProgress: (fraction) => built.push(fraction) });
     t.true(run.build_s > 1.5, `build took ${run.build_s} s`);
     t.is(run.steps, 15);
+    // What the node said while building carried how far it had got; the coordinator adds 1 at Ready.
+    t.true(built.some((fraction) => fraction > 0 && fraction < 1), `reports: ${built.join(', ')}`);
+    t.deepEqual(built, [...built].sort((a, b) => a - b));
+    t.is(built.at(-1), 1);
   } finally {
     child.kill('SIGKILL');
   }

@@ -101,6 +101,36 @@ test('each worker builds only its share of the synapses', async (t) => {
   }
 });
 
+test('while a network builds, the run reports the share of its synapses built, reaching 1 before the first simulated step', async (t) => {
+  const description = describe(brunel({ scale: 0.1 }), []);
+  // In one process: one report per projection, each counted by the synapses it holds. Brunel's
+  // two Poisson drives (One2One, 1 250 synapses) come first and are a sliver of its 157 500.
+  const local: number[] = [];
+  let reportsBeforeSteps = -1;
+  runLocal(description, { steps: 10, onBuildProgress: (f) => local.push(f), onProgress: () => (reportsBeforeSteps = reportsBeforeSteps < 0 ? local.length : reportsBeforeSteps) });
+  t.is(reportsBeforeSteps, local.length, 'every build report comes before the simulation starts');
+  t.is(local.length, description.projections.length);
+  t.true(local[1] > 0 && local[1] < 0.01, `after the drives: ${local[1]}`);
+  // E→E holds 0.1 · 1 000 · 1 000 of the 0.1 · 1 250 · 1 250 recurrent synapses: 64 %.
+  t.true(local[2] > 0.63 && local[2] < 0.66, `after E→E: ${local[2]}`);
+  t.deepEqual(local, [...local].sort((a, b) => a - b));
+  t.is(local.at(-1), 1);
+  // On threads: the mean over the workers, from every worker's report.
+  const reports: Array<{ fraction: number; stepsDone: number }> = [];
+  let stepsDone = 0;
+  await runThreads(description, {
+    steps: 150, workers: 2,
+    onProgress: (done) => (stepsDone = done),
+    onBuildProgress: (fraction) => reports.push({ fraction, stepsDone }),
+  });
+  const fractions = reports.map((r) => r.fraction);
+  t.is(fractions.length, 2 * description.projections.length);
+  t.deepEqual(fractions, [...fractions].sort((a, b) => a - b));
+  t.true(fractions[0] > 0 && fractions[0] < 0.01);
+  t.is(fractions.at(-1), 1);
+  t.true(reports.every((r) => r.stepsDone === 0), 'every build report comes before the first simulated step');
+});
+
 test('the partition plan gives every worker a balanced contiguous slice of every population', (t) => {
   const description = describe(cuba({ n: 1000 }), []);
   const plans = planPartitions(description, 3);

@@ -66,6 +66,8 @@ export class NodeRun {
   private readonly launched: Promise<void>;
   private stopped: Promise<void> | null = null;
   private readonly built = new Map<number, PartitionBuilt>();
+  /** Per hosted partition, the fraction of its synapses built so far. */
+  private readonly buildProgress = new Map<number, number>();
   private readonly summaries = new Map<number, WirePartitionSummary>();
   private readonly monitors: WireMonitorBatch[] = [];
   /** Resolves the wait for the thread message that completes a phase (all built, all done). */
@@ -94,7 +96,10 @@ export class NodeRun {
     this.chunks = Math.ceil(start.steps / L);
     // From Start until Ready — waiting for threads, building — the node says it is alive.
     const began = performance.now();
-    this.building = setInterval(() => this.events.send({ kind: 'building', building: { elapsed_s: (performance.now() - began) / 1000 } }), BUILDING_INTERVAL_MS);
+    this.building = setInterval(() => {
+      const fraction = this.plans.reduce((sum, plan) => sum + (this.buildProgress.get(plan.index) ?? 0), 0) / this.plans.length;
+      this.events.send({ kind: 'building', building: { elapsed_s: (performance.now() - began) / 1000, fraction } });
+    }, BUILDING_INTERVAL_MS);
     this.launched = pool.then(
       (ready) => {
         this.pool = ready;
@@ -181,7 +186,10 @@ export class NodeRun {
     const plan = this.plans[0];
     const t0 = performance.now();
     const { port1, port2 } = new MessageChannel();
-    const tables = new Promise<SynapseTable[]>((resolve) => port1.once('message', resolve));
+    const tables = new Promise<SynapseTable[]>((resolve) => port1.on('message', (message: ThreadMessage | SynapseTable[]) => {
+      if (Array.isArray(message)) resolve(message);
+      else this.fromThread(message);
+    }));
     const task: TableTask = { description: this.description, plan, port: port2 };
     await this.pool!.run(task, { name: 'buildTables', transferList: [port2] }).catch((error: Error) => {
       throw new PartitionFailure(plan.index, 0, error);
@@ -199,7 +207,9 @@ export class NodeRun {
   }
 
   private fromThread(message: ThreadMessage): void {
-    if (message.kind === 'built') {
+    if (message.kind === 'building') {
+      this.buildProgress.set(message.partition, message.fraction);
+    } else if (message.kind === 'built') {
       const { kind: _, ...built } = message;
       this.built.set(message.partition, built);
     } else if (message.kind === 'batch') {

@@ -11,7 +11,7 @@
  * critical path.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { PartitionEngine } from '../src/engine/partitionEngine.ts';
+import { buildSynapseTables, PartitionEngine } from '../src/engine/partitionEngine.ts';
 import { totalNeurons, type PartitionPlan } from '../src/engine/layout.ts';
 import { chunkSteps } from '../src/engine/timing.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
@@ -73,7 +73,8 @@ function runPartition(task: PartitionTask, plan: PartitionPlan, exchange: SpikeE
   let run: PartitionRun | null = null;
   try {
     const buildStart = performance.now();
-    const engine = new PartitionEngine(description, plan);
+    const tables = buildSynapseTables(description, plan, (fraction) => post(port, { kind: 'building', partition: plan.index, fraction }));
+    const engine = new PartitionEngine(description, plan, tables);
     const build_s = (performance.now() - buildStart) / 1000;
     post(port, { kind: 'built', partition: plan.index, neurons: engine.neurons, synapses: engine.synapseCount, build_s });
     const batcher = new MonitorBatcher(engine, task.chunksPerBatch, plan.index, (message) => post(port, { kind: 'batch', batch: message }));

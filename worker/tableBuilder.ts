@@ -8,18 +8,22 @@ import type { MessagePort } from 'node:worker_threads';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
 import type { PartitionPlan } from '../src/engine/layout.ts';
 import { buildSynapseTables } from '../src/engine/partitionEngine.ts';
+import type { ThreadMessage } from '../src/exchange/messages.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
 
 export interface TableTask {
   readonly description: NetworkDescription;
   readonly plan: PartitionPlan;
-  /** Where the tables go: one message, `SynapseTable[]`. */
+  /** Where the tables go: `building` messages while they are built, then one message, `SynapseTable[]`. */
   readonly port: MessagePort;
 }
 
 export async function buildTables(task: TableTask): Promise<void> {
   try {
-    const tables = buildSynapseTables(task.description, task.plan);
+    const tables = buildSynapseTables(task.description, task.plan, (fraction) => {
+      const progress: ThreadMessage = { kind: 'building', partition: task.plan.index, fraction };
+      task.port.postMessage(progress);
+    });
     task.port.postMessage(tables, [...new Set(tables.flatMap(buffersOf))]);
   } finally {
     task.port.close();

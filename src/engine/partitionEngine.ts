@@ -12,7 +12,7 @@
 import type { NetworkDescription } from '../ir/description.ts';
 import { Purpose } from '../random/counter.ts';
 import { InternalError } from '../errors.ts';
-import { buildProjection } from './connectivity/buildProjection.ts';
+import { buildProjection, expectedSynapses, sourceSize } from './connectivity/buildProjection.ts';
 import { rowDelivery, synapticRing, weightSigns, type Receptor, type RowDelivery } from './connectivity/delivery.ts';
 import { toDense } from './connectivity/denseTable.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
@@ -187,9 +187,23 @@ export class PartitionEngine {
  * The partition's incoming synapses, one table per projection in description order: the bulk of
  * building a partition, and plain data, so it can be built on one thread and used on another.
  */
-export function buildSynapseTables(description: NetworkDescription, plan: PartitionPlan): SynapseTable[] {
-  return description.projections.map((projection, index) => {
-    const post = description.populations.findIndex((p) => p.name === projection.post);
-    return buildProjection(description, index, plan.slices[post]);
+export function buildSynapseTables(description: NetworkDescription, plan: PartitionPlan, onProgress?: BuildProgress): SynapseTable[] {
+  const posts = description.projections.map((projection) => description.populations.findIndex((p) => p.name === projection.post));
+  // Progress counts the synapses a projection is expected to hold, so that a large projection
+  // moves the fraction as much as it takes time; every projection counts for at least one.
+  const expected = description.projections.map((projection, index) => {
+    const { start, stop } = plan.slices[posts[index]];
+    return 1 + expectedSynapses(projection, sourceSize(description, projection), description.populations[posts[index]].size, stop - start);
+  });
+  const total = expected.reduce((sum, n) => sum + n, 0);
+  let done = 0;
+  return description.projections.map((_, index) => {
+    const table = buildProjection(description, index, plan.slices[posts[index]]);
+    done += expected[index];
+    onProgress?.(Math.min(1, done / total));
+    return table;
   });
 }
+
+/** Called after each projection a partition builds with the fraction of its synapses built so far. */
+export type BuildProgress = (fraction: number) => void;

@@ -58,7 +58,7 @@ export type CoordinatorMessage =
   | { kind: 'spikes'; spikes: ChunkSpikesMessage };
 export type NodeMessage =
   | { kind: 'welcome'; welcome: { protocol: number; threads: number } }
-  | { kind: 'building'; building: { elapsed_s: number } }
+  | { kind: 'building'; building: { elapsed_s: number; fraction: number } }
   | { kind: 'ready'; ready: { partitions: PartitionBuilt[] } }
   | { kind: 'spikes'; spikes: ChunkSpikesMessage & { monitors: WireMonitorBatch[] } }
   | { kind: 'summary'; summary: { partitions: WirePartitionSummary[]; monitors: WireMonitorBatch[] } };

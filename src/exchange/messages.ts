@@ -1,12 +1,19 @@
 /**
  * What a partition thread sends the thread that started it (the coordinator, or a node's main
- * thread), in this order on one port: that it has built, monitor batches while running, and how
- * the run went.
+ * thread), in this order on one port: how far it has built, that it has built, monitor batches
+ * while running, and how the run went.
  */
 export type ThreadMessage =
+  | ({ readonly kind: 'building' } & BuildingProgress)
   | ({ readonly kind: 'built' } & PartitionBuilt)
   | { readonly kind: 'batch'; readonly batch: MonitorBatch }
   | { readonly kind: 'done'; readonly summary: PartitionSummary };
+
+/** A partition that is building: the fraction of its synapses built so far (see `buildSynapseTables`). */
+export interface BuildingProgress {
+  readonly partition: number;
+  readonly fraction: number;
+}
 
 /** A partition that has built: its size and how long building took. */
 export interface PartitionBuilt {

@@ -3,7 +3,7 @@
  * coordinator drives across workers: advance one chunk, deliver the chunk's spikes in canonical
  * order, hand the chunk to the recorders.
  */
-import { PartitionEngine } from '../engine/partitionEngine.ts';
+import { buildSynapseTables, PartitionEngine } from '../engine/partitionEngine.ts';
 import { populationOffsets, wholeNetwork } from '../engine/layout.ts';
 import type { NetworkDescription } from '../ir/description.ts';
 import { checkNetworkFits } from './networkFits.ts';
@@ -15,6 +15,8 @@ export interface RunOptions {
   readonly recorders?: readonly Recorder[];
   /** Called as the simulation starts (0 steps done) and after each chunk with the steps done so far. */
   readonly onProgress?: (stepsDone: number, stepsTotal: number) => void;
+  /** Called while building, after each projection, with the fraction of all synapses built so far. */
+  readonly onBuildProgress?: (fraction: number) => void;
 }
 
 export interface RunStats {
@@ -37,7 +39,8 @@ export function runLocal(description: NetworkDescription, options: RunOptions): 
   checkNetworkFits(description, 1, 1);
   const recorders = options.recorders ?? [];
   const buildStart = performance.now();
-  const engine = new PartitionEngine(description, wholeNetwork(description));
+  const plan = wholeNetwork(description);
+  const engine = new PartitionEngine(description, plan, buildSynapseTables(description, plan, options.onBuildProgress));
   const build_s = (performance.now() - buildStart) / 1000;
 
   const digest = new SpikeDigest(populationOffsets(description));

@@ -6,15 +6,11 @@
 import { InternalError } from '../errors.ts';
 import type { NetworkDescription } from '../ir/description.ts';
 import type { PartitionSummary } from '../exchange/messages.ts';
-import type { Recorder } from '../monitor/recorder.ts';
-import type { RunStats } from './runLocal.ts';
+import type { RunOptions, RunStats } from './runLocal.ts';
 
-export interface ThreadRunOptions {
-  readonly steps: number;
+export interface ThreadRunOptions extends RunOptions {
   /** Worker threads; default one per available core. */
   readonly workers?: number;
-  readonly recorders?: readonly Recorder[];
-  readonly onProgress?: (stepsDone: number, stepsTotal: number) => void;
   /** Steps per monitor message (rounded up to whole chunks). */
   readonly batchSteps?: number;
   /** For tests of failure handling: this worker throws, or its thread exits, at the chunk that starts at `step`. */
@@ -38,7 +34,11 @@ export function threadRunner(): ThreadRunner {
   return registered;
 }
 
-export interface NodeRunOptions extends Pick<ThreadRunOptions, 'steps' | 'recorders' | 'onProgress' | 'batchSteps'> {
+/**
+ * `onBuildProgress` hears from each node about once a second while it builds (the mean over all
+ * partitions), and 1 once every node is ready.
+ */
+export interface NodeRunOptions extends Pick<ThreadRunOptions, 'steps' | 'recorders' | 'onProgress' | 'onBuildProgress' | 'batchSteps'> {
   /** host:port of each node; each hosts as many partitions as it has threads (`--threads`). */
   readonly nodes: readonly string[];
   /** The cluster's shared secret. */
