@@ -87,12 +87,17 @@ async function run(argv: readonly string[], compiled?: CompiledModel): Promise<n
   const onProgress = bar ? (done: number, total: number) => bar.update(done, total) : undefined;
   const onBuildProgress = bar ? (fraction: number) => bar.building(fraction) : undefined;
   const workers = args.workers ?? availableParallelism();
-  const stats = args.nodes
-    ? await nodeRunner()(description, { steps, nodes: args.nodes, token: readSecret(args.tokenFile!, '--token-file'), tlsCa: args.tlsCa ? readSecretFile(args.tlsCa, '--tls-ca') : undefined, deadlineMs: args.deadline ? args.deadline * 1000 : undefined, recorders, onProgress, onBuildProgress })
-    : workers === 1
-      ? runLocal(description, { steps, recorders, onProgress, onBuildProgress })
-      : await threadRunner()(description, { steps, workers, recorders, onProgress, onBuildProgress });
-  bar?.done();
+  let stats: Parameters<typeof runManifest>[1];
+  try {
+    stats = args.nodes
+      ? await nodeRunner()(description, { steps, nodes: args.nodes, token: readSecret(args.tokenFile!, '--token-file'), tlsCa: args.tlsCa ? readSecretFile(args.tlsCa, '--tls-ca') : undefined, deadlineMs: args.deadline ? args.deadline * 1000 : undefined, recorders, onProgress, onBuildProgress })
+      : workers === 1
+        ? runLocal(description, { steps, recorders, onProgress, onBuildProgress })
+        : await threadRunner()(description, { steps, workers, recorders, onProgress, onBuildProgress });
+  } finally {
+    // Also when the run fails: the error then starts a line of its own.
+    bar?.done();
+  }
   const written = args.out && recording && args.format === 'parquet' ? await (await import('./duckdbTables.ts')).writeParquet(args.out) : [];
   const manifest = runManifest(description, stats, (performance.now() - wallStart) / 1000);
   if (args.out) writeFileSync(join(args.out, 'run.json'), JSON.stringify(manifest, null, 2) + '\n');
