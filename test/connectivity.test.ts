@@ -1,6 +1,7 @@
 import test from 'ava';
 import { normalizeDescription } from '../src/ir/normalize.ts';
 import { buildProjection } from '../src/engine/connectivity/buildProjection.ts';
+import { fixedProbBlock } from '../src/engine/connectivity/rules.ts';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
 import { population } from './helpers.ts';
 
@@ -57,6 +58,40 @@ test('FixedProb makes p·N·M connections within sampling error, with binomial i
   t.true(Math.abs(variance / (1000 * p * (1 - p)) - 1) < 0.2, `in-degree variance ${variance}`);
   const pairs = new Set(list.map((s) => s[0] * 1000 + s[1]));
   t.is(pairs.size, list.length, 'no multapses');
+});
+
+test('FixedProb draws each row in blocks of targets that do not depend on the partition: the same rows, in the same order, from any split', (t) => {
+  // 0.2 → blocks of 256 targets: 2 000 targets make eight, and the cuts below fall inside them.
+  t.is(fixedProbBlock(0.2), 256);
+  t.is(fixedProbBlock(0.001), 16384);
+  const description = describe({ FixedProb: { p: 0.2 } }, 300, 2000, { weight: { Normal: { mean: 1, sd: 0.2 } }, delay_step: { Uniform: { low: 1, high: 20 } } });
+  const all = synapses(whole(description));
+  const cuts = [0, 100, 101, 700, 1999, 2000];
+  const parts = cuts.slice(1).map((stop, k) => synapses(buildProjection(description, 0, { start: cuts[k], stop }), cuts[k]));
+  // Row by row, a partition's synapses are the whole network's that land on its targets, in order.
+  for (const [k, part] of parts.entries()) {
+    t.deepEqual(part, all.filter((s) => s[1] >= cuts[k] && s[1] < cuts[k + 1]), `targets [${cuts[k]}, ${cuts[k + 1]})`);
+  }
+  // Each row's targets ascend; out-degrees are binomial(2 000, 0.2): mean 400, variance 320.
+  t.true(all.every((s, k) => k === 0 || s[0] !== all[k - 1][0] || s[1] > all[k - 1][1]));
+  const out = degrees(all, 0, 300);
+  const mean = out.reduce((a, b) => a + b, 0) / 300;
+  const variance = out.reduce((a, b) => a + (b - mean) ** 2, 0) / 299;
+  t.true(Math.abs(mean - 400) < 4 * Math.sqrt(320 / 300), `mean out-degree ${mean}`);
+  t.true(Math.abs(variance / 320 - 1) < 0.35, `out-degree variance ${variance}`);
+  // Neighbouring blocks of a row are drawn from different streams: their counts do not correlate.
+  const counts = (block: number) => Array.from({ length: 300 }, (_, i) => all.filter((s) => s[0] === i && Math.floor(s[1] / 256) === block).length);
+  const [a, b] = [counts(2), counts(3)];
+  const [ma, mb] = [a.reduce((x, y) => x + y) / 300, b.reduce((x, y) => x + y) / 300];
+  const r = a.reduce((sum, x, i) => sum + (x - ma) * (b[i] - mb), 0) / Math.sqrt(a.reduce((sum, x) => sum + (x - ma) ** 2, 0) * b.reduce((sum, y) => sum + (y - mb) ** 2, 0));
+  t.true(Math.abs(r) < 4 / Math.sqrt(300), `correlation of neighbouring blocks ${r}`);
+});
+
+test('sparse FixedProb (blocks of 16 384 targets) makes p·N·M connections within sampling error', (t) => {
+  const p = 0.001;
+  const table = whole(describe({ FixedProb: { p } }, 400, 50000));
+  const expected = p * 400 * 50000;
+  t.true(Math.abs(table.count - expected) < 4 * Math.sqrt(expected), `${table.count} vs ${expected}`);
 });
 
 test('FixedProb without self-connections never connects i to i', (t) => {

@@ -4,29 +4,38 @@ import { Purpose } from '../../random/counter.ts';
 import { ValueSampler } from '../values.ts';
 import type { PopulationSlice } from '../layout.ts';
 import { ConnectionList, MAX_CONNECTIONS } from './connectionList.ts';
-import { expandRule } from './rules.ts';
-import { sortBySource, type SynapseTable } from './synapseTable.ts';
+import { expandRule, fixedProbRows } from './rules.ts';
+import { sortBySource, tableFromRows, type SynapseTable } from './synapseTable.ts';
 
 export function buildProjection(description: NetworkDescription, index: number, slice: PopulationSlice): SynapseTable {
   const projection = description.projections[index];
   const nPre = sourceSize(description, projection);
   const nPost = description.populations.find((p) => p.name === projection.post)!.size;
   const nLocal = slice.stop - slice.start;
-  // Positions in the projection's fixed order matter only to weights or delays given as arrays.
-  const keepIndices = Array.isArray(projection.weight) || Array.isArray(projection.delay_step);
-  // Room for a drawn count a little above its expectation, so that the list seldom grows.
-  const list = new ConnectionList(Math.min(expectedSynapses(projection, nPre, nPost, nLocal) * 1.05 + 64, MAX_CONNECTIONS), keepIndices);
   const context = { seed: description.seed, projection: index, nPre, nPost, samePopulation: projection.pre === projection.post, ...slice };
-  expandRule(projection.conn, context, list);
+  // FixedProb draws row by row: its connections come out in the table's order, with no list to sort.
+  const rows = 'FixedProb' in projection.conn ? fixedProbRows(projection.conn.FixedProb, context) : null;
+  let list: ConnectionList | null = null;
+  if (rows === null) {
+    // Positions in the projection's fixed order matter only to weights or delays given as arrays.
+    const keepIndices = Array.isArray(projection.weight) || Array.isArray(projection.delay_step);
+    // Room for a drawn count a little above its expectation, so that the list seldom grows.
+    list = new ConnectionList(Math.min(expectedSynapses(projection, nPre, nPost, nLocal) * 1.05 + 64, MAX_CONNECTIONS), keepIndices);
+    expandRule(projection.conn, context, list);
+  }
+  const targets = rows?.targets ?? list!.targets;
+  const count = rows?.count ?? list!.size;
 
   const weights = new ValueSampler(projection.weight, description.seed, index, Purpose.weight, nPost);
   const delays = new ValueSampler(projection.delay_step, description.seed, index, Purpose.delay, nPost);
-  const weightOf = Number.isNaN(weights.homogeneous) ? new Float64Array(list.size) : null;
-  const delayOf = Number.isNaN(delays.homogeneous) ? new Uint16Array(list.size) : null;
+  const weightOf = Number.isNaN(weights.homogeneous) ? new Float64Array(count) : null;
+  const delayOf = Number.isNaN(delays.homogeneous) ? new Uint16Array(count) : null;
   // Each synapse's values are keyed by its target and counted by the target's incoming synapses.
-  if (weightOf !== null) weights.fill(list.targets, list.size, list.indices, slice.start, nLocal, weightOf);
-  if (delayOf !== null) delays.fill(list.targets, list.size, list.indices, slice.start, nLocal, delayOf);
-  return sortBySource(list, nPre, slice.start, nLocal, weightOf, weights.homogeneous, delayOf, delays.homogeneous);
+  if (weightOf !== null) weights.fill(targets, count, list?.indices ?? null, slice.start, nLocal, weightOf);
+  if (delayOf !== null) delays.fill(targets, count, list?.indices ?? null, slice.start, nLocal, delayOf);
+  return rows !== null
+    ? tableFromRows(rows, slice.start, nLocal, weightOf, weights.homogeneous, delayOf, delays.homogeneous)
+    : sortBySource(list!, nPre, slice.start, nLocal, weightOf, weights.homogeneous, delayOf, delays.homogeneous);
 }
 
 /** Neurons or outputs of the projection's source, a population or a generator. */

@@ -2,24 +2,25 @@
  * Connection rules, expanded for the targets one partition owns.
  *
  * Every rule is keyed so that a partition draws exactly the connections of its own targets that a
- * single-worker run would draw: rules decided per target use the stream (projection, target), and
+ * single-worker run would draw: FixedInDegree uses the stream (projection, target), and
  * FixedTotalNum with multapses first splits its total among targets by a tree of binomial draws;
+ * FixedProb draws row by row, from a stream per source and block of targets (`fixedProbRows`);
  * FixedOutDegree uses (projection, source) and FixedTotalNum without multapses one stream per
  * projection, and both are replayed in full by each partition, keeping only the connections that
  * land on its targets.
  *
- * Connections are added to the list in a canonical order: by target for per-target rules and
- * FixedTotalNum with multapses, by source for FixedOutDegree, by draw for FixedTotalNum without
- * multapses and CustomConn. With each goes its position in the projection's fixed order where one
- * exists (One2One, All2All, CustomConn), which is what a per-connection weight or delay array is
- * indexed by, and −1 elsewhere.
+ * Connections are added to the list in a canonical order: by target for FixedInDegree, All2All,
+ * One2One and FixedTotalNum with multapses, by source for FixedOutDegree, by draw for FixedTotalNum
+ * without multapses and CustomConn. With each goes its position in the projection's fixed order
+ * where one exists (One2One, All2All, CustomConn), which is what a per-connection weight or delay
+ * array is indexed by, and −1 elsewhere.
  */
 import type { ConnectionRule } from '../../ir/description.ts';
-import { Purpose, bits32, streamKey } from '../../random/counter.ts';
+import { Purpose, bits32, fmix32, streamKey } from '../../random/counter.ts';
 import { binomial } from '../../random/binomial.ts';
 import { GeometricSkips } from '../../random/geometricSkips.ts';
 import { uniformIndex } from '../../random/distributions.ts';
-import type { ConnectionList } from './connectionList.ts';
+import { grown, MAX_CONNECTIONS, type ConnectionList } from './connectionList.ts';
 
 export interface RuleContext {
   readonly seed: number;
@@ -47,7 +48,8 @@ export function expandRule(rule: ConnectionRule, c: RuleContext, list: Connectio
       }
     }
   } else if ('FixedProb' in rule) {
-    fixedProb(rule.FixedProb.p, c.samePopulation && rule.FixedProb.allow_self === false, c, list);
+    const { rowStart, targets } = fixedProbRows(rule.FixedProb, c);
+    for (let i = 0; i < c.nPre; i++) for (let k = rowStart[i]; k < rowStart[i + 1]; k++) list.add(i, targets[k], -1);
   } else if ('FixedInDegree' in rule) {
     for (let j = c.start; j < c.stop; j++) {
       const { hi, lo } = streamKey(c.seed, Purpose.connect, c.projection, j);
@@ -69,22 +71,61 @@ export function expandRule(rule: ConnectionRule, c: RuleContext, list: Connectio
   }
 }
 
-/** Each pair independently with probability p: geometric skips over the sources of each target. */
-function fixedProb(p: number, skipSelf: boolean, c: RuleContext, list: ConnectionList): void {
-  if (p <= 0) return;
-  const { nPre, start, stop } = c;
-  if (p >= 1) {
-    for (let j = start; j < stop; j++) for (let i = 0; i < nPre; i++) if (!(skipSelf && i === j)) list.add(i, j, -1);
-    return;
-  }
-  const skips = new GeometricSkips(p);
-  for (let j = start; j < stop; j++) {
-    const { hi, lo } = streamKey(c.seed, Purpose.connect, c.projection, j);
-    let counter = 0;
-    for (let i = skips.gap(bits32(hi, lo, counter++)); i < nPre; i += 1 + skips.gap(bits32(hi, lo, counter++))) {
-      if (!(skipSelf && i === j)) list.add(i, j, -1);
+/** FixedProb's connections of one partition as rows: `targets[rowStart[i]..rowStart[i+1])` (global indices, ascending) for source i. */
+export interface ConnectionRows {
+  readonly rowStart: Uint32Array;
+  readonly targets: Uint32Array;
+  readonly count: number;
+}
+
+/**
+ * Each pair independently with probability p, drawn row by row — so the connections come out in the
+ * order of the synapse table, and building needs no sort (≈ 2× as fast as drawing per target and
+ * sorting by source, for Brunel's build). The targets are cut into blocks of `fixedProbBlock(p)`;
+ * source i draws block b from the stream (projection, i) re-keyed by b, by geometric skips. The
+ * blocks do not depend on how the population is split, so a partition draws the blocks that meet
+ * its slice and keeps the targets inside it: the same connections on any number of workers, for at
+ * most two blocks per source drawn in part for nothing.
+ */
+export function fixedProbRows({ p, allow_self }: { p: number; allow_self?: boolean }, c: RuleContext): ConnectionRows {
+  const { nPre, nPost, start, stop } = c;
+  const skipSelf = c.samePopulation && allow_self === false;
+  const rowStart = new Uint32Array(nPre + 1);
+  let targets: Uint32Array = new Uint32Array(Math.min(Math.ceil(Math.min(Math.max(p, 0), 1) * nPre * (stop - start) * 1.05) + 64, MAX_CONNECTIONS));
+  let n = 0;
+  const block = fixedProbBlock(p);
+  const skips = p > 0 && p < 1 ? new GeometricSkips(p) : null;
+  for (let i = 0; i < nPre; i++) {
+    if (p >= 1) {
+      for (let j = start; j < stop; j++) {
+        if (skipSelf && i === j) continue;
+        if (n === targets.length) targets = grown(targets, targets.length * 2);
+        targets[n++] = j;
+      }
+    } else if (skips !== null) {
+      const { hi, lo } = streamKey(c.seed, Purpose.connect, c.projection, i);
+      for (let b = Math.floor(start / block); b * block < stop; b++) {
+        const blockLo = fmix32(lo ^ Math.imul(b + 1, 0x9e3779b9));
+        const to = Math.min((b + 1) * block, nPost, stop);
+        let counter = 0;
+        for (let j = b * block + skips.gap(bits32(hi, blockLo, counter++)); j < to; j += 1 + skips.gap(bits32(hi, blockLo, counter++))) {
+          if (j < start || (skipSelf && i === j)) continue;
+          if (n === targets.length) targets = grown(targets, targets.length * 2);
+          targets[n++] = j;
+        }
+      }
     }
+    rowStart[i + 1] = n;
   }
+  return { rowStart, targets, count: n };
+}
+
+/**
+ * FixedProb's block of targets: at least 256, and long enough to hold ≈ 16 connections, so that
+ * re-keying a stream per block costs little against the draws within it.
+ */
+export function fixedProbBlock(p: number): number {
+  return p >= 1 ? 256 : Math.max(256, 2 ** Math.ceil(Math.log2(16 / p)));
 }
 
 /**

@@ -8,6 +8,7 @@
  * same for every synapse are stored once.
  */
 import type { ConnectionList } from './connectionList.ts';
+import type { ConnectionRows } from './rules.ts';
 
 export interface SynapseTable {
   readonly nSources: number;
@@ -51,16 +52,35 @@ export function sortBySource(
   const targets = targetIndexBytes(nTargets) === 2 ? new Uint16Array(n) : new Uint32Array(n);
   const sortedWeights = weights ? new Float64Array(n) : null;
   const sortedDelays = delays ? new Uint16Array(n) : null;
-  let maxDelay = n > 0 && !delays ? delay : 0;
   for (let k = 0; k < n; k++) {
     const at = fill[sourceOf[k]]++;
     targets[at] = targetOf[k] - start;
     if (sortedWeights) sortedWeights[at] = weights![k];
-    if (sortedDelays) {
-      const d = delays![k];
-      sortedDelays[at] = d;
-      if (d > maxDelay) maxDelay = d;
-    }
+    if (sortedDelays) sortedDelays[at] = delays![k];
   }
-  return { nSources, rowStart, targets, weights: sortedWeights, weight, delays: sortedDelays, delay, maxDelay, count: n };
+  return { nSources, rowStart, targets, weights: sortedWeights, weight, delays: sortedDelays, delay, maxDelay: largestDelay(n, sortedDelays, delay), count: n };
+}
+
+/**
+ * A table from connections drawn in its order already (`fixedProbRows`), with `weights` and
+ * `delays` in that order too (or null when every synapse has `weight` or `delay`). Targets become
+ * local to the slice from `start`.
+ */
+export function tableFromRows(
+  rows: ConnectionRows, start: number, nTargets: number,
+  weights: Float64Array | null, weight: number, delays: Uint16Array | null, delay: number,
+): SynapseTable {
+  const n = rows.count;
+  const targets = targetIndexBytes(nTargets) === 2 ? new Uint16Array(n) : new Uint32Array(n);
+  for (let k = 0; k < n; k++) targets[k] = rows.targets[k] - start;
+  const nSources = rows.rowStart.length - 1;
+  return { nSources, rowStart: rows.rowStart, targets, weights, weight, delays, delay, maxDelay: largestDelay(n, delays, delay), count: n };
+}
+
+function largestDelay(n: number, delays: Uint16Array | null, delay: number): number {
+  if (n === 0) return 0;
+  if (delays === null) return delay;
+  let largest = 0;
+  for (let k = 0; k < n; k++) if (delays[k] > largest) largest = delays[k];
+  return largest;
 }
