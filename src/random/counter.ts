@@ -55,6 +55,14 @@ export function streamKey(seed: number, purpose: number, a = 0, b = 0): StreamKe
 }
 
 /**
+ * The low key word of sub-stream `id` of the stream with low word `lo` (the high word is shared): a
+ * third id beside the two of `streamKey`, such as a block of targets of one source's stream.
+ */
+export function subStreamLo(lo: number, id: number): number {
+  return fmix32(lo ^ Math.imul(id + 1, 0x9e3779b9));
+}
+
+/**
  * The counter's half of a draw: fmix32(counter·φ ⊕ C). It depends on the counter alone, so a loop
  * that draws the same counter (a step) for many streams (neurons) computes it once.
  */

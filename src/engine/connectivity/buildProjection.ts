@@ -4,7 +4,7 @@ import { Purpose } from '../../random/counter.ts';
 import { ValueSampler } from '../values.ts';
 import type { PopulationSlice } from '../layout.ts';
 import { ConnectionList, MAX_CONNECTIONS } from './connectionList.ts';
-import { expandRule, fixedProbRows } from './rules.ts';
+import { drawRows, expandRule } from './rules.ts';
 import { sortBySource, tableFromRows, type SynapseTable } from './synapseTable.ts';
 
 export function buildProjection(description: NetworkDescription, index: number, slice: PopulationSlice): SynapseTable {
@@ -13,8 +13,8 @@ export function buildProjection(description: NetworkDescription, index: number, 
   const nPost = description.populations.find((p) => p.name === projection.post)!.size;
   const nLocal = slice.stop - slice.start;
   const context = { seed: description.seed, projection: index, nPre, nPost, samePopulation: projection.pre === projection.post, ...slice };
-  // FixedProb draws row by row: its connections come out in the table's order, with no list to sort.
-  const rows = 'FixedProb' in projection.conn ? fixedProbRows(projection.conn.FixedProb, context) : null;
+  // Rules drawn row by row give their connections in the table's order, with no list to sort.
+  const rows = drawRows(projection.conn, context);
   let list: ConnectionList | null = null;
   if (rows === null) {
     // Positions in the projection's fixed order matter only to weights or delays given as arrays.

@@ -9,14 +9,16 @@
  * projection, and both are replayed in full by each partition, keeping only the connections that
  * land on its targets.
  *
- * Connections are added to the list in a canonical order: by target for FixedInDegree, All2All,
- * One2One and FixedTotalNum with multapses, by source for FixedOutDegree, by draw for FixedTotalNum
- * without multapses and CustomConn. With each goes its position in the projection's fixed order
- * where one exists (One2One, All2All, CustomConn), which is what a per-connection weight or delay
- * array is indexed by, and −1 elsewhere.
+ * FixedProb's connections come in the synapse table's order. The other rules add theirs to a list in
+ * a canonical order: by target for FixedInDegree, All2All, One2One and FixedTotalNum with
+ * multapses, by source for FixedOutDegree, by draw for FixedTotalNum without multapses and
+ * CustomConn. With each goes its position in the projection's fixed order where one exists
+ * (One2One, All2All, CustomConn), which is what a per-connection weight or delay array is indexed
+ * by, and −1 elsewhere.
  */
 import type { ConnectionRule } from '../../ir/description.ts';
-import { Purpose, bits32, fmix32, streamKey } from '../../random/counter.ts';
+import { InternalError } from '../../errors.ts';
+import { Purpose, bits32, streamKey, subStreamLo } from '../../random/counter.ts';
 import { binomial } from '../../random/binomial.ts';
 import { GeometricSkips } from '../../random/geometricSkips.ts';
 import { uniformIndex } from '../../random/distributions.ts';
@@ -34,6 +36,7 @@ export interface RuleContext {
   readonly stop: number;
 }
 
+/** The connections of a rule that `drawRows` does not draw, into `list`. */
 export function expandRule(rule: ConnectionRule, c: RuleContext, list: ConnectionList): void {
   if ('One2One' in rule) {
     for (let j = c.start; j < c.stop; j++) list.add(j, j, j);
@@ -47,9 +50,6 @@ export function expandRule(rule: ConnectionRule, c: RuleContext, list: Connectio
         list.add(i, j, index);
       }
     }
-  } else if ('FixedProb' in rule) {
-    const { rowStart, targets } = fixedProbRows(rule.FixedProb, c);
-    for (let i = 0; i < c.nPre; i++) for (let k = rowStart[i]; k < rowStart[i + 1]; k++) list.add(i, targets[k], -1);
   } else if ('FixedInDegree' in rule) {
     for (let j = c.start; j < c.stop; j++) {
       const { hi, lo } = streamKey(c.seed, Purpose.connect, c.projection, j);
@@ -65,10 +65,17 @@ export function expandRule(rule: ConnectionRule, c: RuleContext, list: Connectio
   } else if ('FixedTotalNum' in rule) {
     if (rule.FixedTotalNum.multi_conn !== false) splitTotalNum(rule.FixedTotalNum.num, c, list);
     else distinctTotalNum(rule.FixedTotalNum.num, c, list);
-  } else {
+  } else if ('CustomConn' in rule) {
     const { pre, post } = rule.CustomConn;
     for (let k = 0; k < pre.length; k++) if (post[k] >= c.start && post[k] < c.stop) list.add(pre[k], post[k], k);
+  } else {
+    throw new InternalError('FixedProb is drawn row by row (drawRows), not into a list');
   }
+}
+
+/** The connections of a rule drawn row by row (FixedProb), or null for one that goes to a list (`expandRule`). */
+export function drawRows(rule: ConnectionRule, c: RuleContext): ConnectionRows | null {
+  return 'FixedProb' in rule ? fixedProbRows(rule.FixedProb, c) : null;
 }
 
 /** FixedProb's connections of one partition as rows: `targets[rowStart[i]..rowStart[i+1])` (global indices, ascending) for source i. */
@@ -105,7 +112,7 @@ export function fixedProbRows({ p, allow_self }: { p: number; allow_self?: boole
     } else if (skips !== null) {
       const { hi, lo } = streamKey(c.seed, Purpose.connect, c.projection, i);
       for (let b = Math.floor(start / block); b * block < stop; b++) {
-        const blockLo = fmix32(lo ^ Math.imul(b + 1, 0x9e3779b9));
+        const blockLo = subStreamLo(lo, b);
         const to = Math.min((b + 1) * block, nPost, stop);
         let counter = 0;
         for (let j = b * block + skips.gap(bits32(hi, blockLo, counter++)); j < to; j += 1 + skips.gap(bits32(hi, blockLo, counter++))) {
