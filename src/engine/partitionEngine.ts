@@ -75,7 +75,7 @@ export class PartitionEngine {
       // Each neuron draws the first value of its own stream; a per-neuron array is indexed by neuron.
       const neurons = Uint32Array.from({ length: stop - start }, (_, n) => start + n);
       const vInit = new Float64Array(stop - start);
-      new ValueSampler(p.v_init, description.seed, index, Purpose.init, p.size).fill(neurons, neurons.length, Int32Array.from(neurons), start, neurons.length, vInit);
+      new ValueSampler(p.v_init, description.seed, index, Purpose.init, p.size).fill(neurons, 0, neurons.length, Int32Array.from(neurons), start, neurons.length, vInit);
       const kernel = device.kernels.get(p.model);
       if (!kernel) throw new InternalError(`device ${device.platform} has no kernel for ${p.model}`);
       const currentInput = description.projections.some((s, i) => s.post === p.name && receptors[i] === 'current');

@@ -62,14 +62,16 @@ export class ValueSampler {
 
   /**
    * The values of a run of synapses (or neurons), in order, into `out` (rounded for an integer
-   * array): value n goes to element `elements[n]` and is that element's k-th, counting in this order
-   * from the element's first (elements lie in [first, first + span)); `indices[n]` is its position
-   * for a per-element array spec.
+   * array): value n goes to element `base + elements[n]` and is that element's k-th, counting in
+   * this order from the element's first (elements lie in [first, first + span)); `indices[n]` is its
+   * position for a per-element array spec.
    *
    * One loop per kind of spec, with the draw inlined: a call per value that V8 does not inline
    * returns a boxed number, and cost ≈ 40 ns per value on PD14's build.
    */
-  fill(elements: Uint32Array, count: number, indices: Int32Array | null, first: number, span: number, out: Float64Array | Uint16Array): void {
+  fill(
+    elements: Uint16Array | Uint32Array, base: number, count: number, indices: Int32Array | null, first: number, span: number, out: Float64Array | Uint16Array,
+  ): void {
     const round = !(out instanceof Float64Array);
     const kind = this.kind;
     if (kind === Kind.Constant) {
@@ -83,7 +85,7 @@ export class ValueSampler {
     const k = new Uint32Array(span);
     const { a, b, min, max } = this;
     for (let n = 0; n < count; n++) {
-      const element = elements[n];
+      const element = base + elements[n];
       if (this.keyed[element] === 0) this.deriveKey(element);
       const hi = this.keysHi[element];
       const lo = this.keysLo[element];

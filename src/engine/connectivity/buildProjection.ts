@@ -23,7 +23,8 @@ export function buildProjection(description: NetworkDescription, index: number, 
     list = new ConnectionList(Math.min(expectedSynapses(projection, nPre, nPost, nLocal) * 1.05 + 64, MAX_CONNECTIONS), keepIndices);
     expandRule(projection.conn, context, list);
   }
-  const targets = rows?.targets ?? list!.targets;
+  // Rows hold targets local to the slice, the list global ones.
+  const [targets, base] = rows !== null ? [rows.targets, slice.start] : [list!.targets, 0];
   const count = rows?.count ?? list!.size;
 
   const weights = new ValueSampler(projection.weight, description.seed, index, Purpose.weight, nPost);
@@ -31,10 +32,10 @@ export function buildProjection(description: NetworkDescription, index: number, 
   const weightOf = Number.isNaN(weights.homogeneous) ? new Float64Array(count) : null;
   const delayOf = Number.isNaN(delays.homogeneous) ? new Uint16Array(count) : null;
   // Each synapse's values are keyed by its target and counted by the target's incoming synapses.
-  if (weightOf !== null) weights.fill(targets, count, list?.indices ?? null, slice.start, nLocal, weightOf);
-  if (delayOf !== null) delays.fill(targets, count, list?.indices ?? null, slice.start, nLocal, delayOf);
+  if (weightOf !== null) weights.fill(targets, base, count, list?.indices ?? null, slice.start, nLocal, weightOf);
+  if (delayOf !== null) delays.fill(targets, base, count, list?.indices ?? null, slice.start, nLocal, delayOf);
   return rows !== null
-    ? tableFromRows(rows, slice.start, nLocal, weightOf, weights.homogeneous, delayOf, delays.homogeneous)
+    ? tableFromRows(rows, weightOf, weights.homogeneous, delayOf, delays.homogeneous)
     : sortBySource(list!, nPre, slice.start, nLocal, weightOf, weights.homogeneous, delayOf, delays.homogeneous);
 }
 

@@ -40,7 +40,7 @@ export class ConnectionList {
 }
 
 /** A copy of `array` with room for `capacity` elements. */
-export function grown<T extends Uint32Array | Int32Array>(array: T, capacity: number): T {
+export function grown<T extends Uint16Array | Uint32Array | Int32Array>(array: T, capacity: number): T {
   const bigger = new (array.constructor as new (length: number) => T)(capacity);
   bigger.set(array);
   return bigger;

@@ -23,6 +23,7 @@ import { binomial } from '../../random/binomial.ts';
 import { GeometricSkips } from '../../random/geometricSkips.ts';
 import { uniformIndex } from '../../random/distributions.ts';
 import { grown, MAX_CONNECTIONS, type ConnectionList } from './connectionList.ts';
+import { targetIndexBytes } from './synapseTable.ts';
 
 export interface RuleContext {
   readonly seed: number;
@@ -78,10 +79,13 @@ export function drawRows(rule: ConnectionRule, c: RuleContext): ConnectionRows |
   return 'FixedProb' in rule ? fixedProbRows(rule.FixedProb, c) : null;
 }
 
-/** FixedProb's connections of one partition as rows: `targets[rowStart[i]..rowStart[i+1])` (global indices, ascending) for source i. */
+/**
+ * FixedProb's connections of one partition as rows: `targets[rowStart[i]..rowStart[i+1])` for
+ * source i, ascending, local to the slice and as wide as its table keeps them (`targetIndexBytes`).
+ */
 export interface ConnectionRows {
   readonly rowStart: Uint32Array;
-  readonly targets: Uint32Array;
+  readonly targets: Uint16Array | Uint32Array;
   readonly count: number;
 }
 
@@ -98,7 +102,8 @@ export function fixedProbRows({ p, allow_self }: { p: number; allow_self?: boole
   const { nPre, nPost, start, stop } = c;
   const skipSelf = c.samePopulation && allow_self === false;
   const rowStart = new Uint32Array(nPre + 1);
-  let targets: Uint32Array = new Uint32Array(Math.min(Math.ceil(Math.min(Math.max(p, 0), 1) * nPre * (stop - start) * 1.05) + 64, MAX_CONNECTIONS));
+  const room = Math.min(Math.ceil(Math.min(Math.max(p, 0), 1) * nPre * (stop - start) * 1.05) + 64, MAX_CONNECTIONS);
+  let targets: Uint16Array | Uint32Array = targetIndexBytes(stop - start) === 2 ? new Uint16Array(room) : new Uint32Array(room);
   let n = 0;
   const block = fixedProbBlock(p);
   const skips = p > 0 && p < 1 ? new GeometricSkips(p) : null;
@@ -107,7 +112,7 @@ export function fixedProbRows({ p, allow_self }: { p: number; allow_self?: boole
       for (let j = start; j < stop; j++) {
         if (skipSelf && i === j) continue;
         if (n === targets.length) targets = grown(targets, targets.length * 2);
-        targets[n++] = j;
+        targets[n++] = j - start;
       }
     } else if (skips !== null) {
       const { hi, lo } = streamKey(c.seed, Purpose.connect, c.projection, i);
@@ -118,7 +123,7 @@ export function fixedProbRows({ p, allow_self }: { p: number; allow_self?: boole
         for (let j = b * block + skips.gap(bits32(hi, blockLo, counter++)); j < to; j += 1 + skips.gap(bits32(hi, blockLo, counter++))) {
           if (j < start || (skipSelf && i === j)) continue;
           if (n === targets.length) targets = grown(targets, targets.length * 2);
-          targets[n++] = j;
+          targets[n++] = j - start;
         }
       }
     }

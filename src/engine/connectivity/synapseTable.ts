@@ -63,16 +63,12 @@ export function sortBySource(
 
 /**
  * A table from connections drawn in its order already (`fixedProbRows`), with `weights` and
- * `delays` in that order too (or null when every synapse has `weight` or `delay`). Targets become
- * local to the slice from `start`.
+ * `delays` in that order too (or null when every synapse has `weight` or `delay`).
  */
-export function tableFromRows(
-  rows: ConnectionRows, start: number, nTargets: number,
-  weights: Float64Array | null, weight: number, delays: Uint16Array | null, delay: number,
-): SynapseTable {
+export function tableFromRows(rows: ConnectionRows, weights: Float64Array | null, weight: number, delays: Uint16Array | null, delay: number): SynapseTable {
   const n = rows.count;
-  const targets = targetIndexBytes(nTargets) === 2 ? new Uint16Array(n) : new Uint32Array(n);
-  for (let k = 0; k < n; k++) targets[k] = rows.targets[k] - start;
+  // Rows are drawn into room for a little more than expected: keep only what was drawn.
+  const targets = rows.targets.length === n ? rows.targets : rows.targets.slice(0, n);
   const nSources = rows.rowStart.length - 1;
   return { nSources, rowStart: rows.rowStart, targets, weights, weight, delays, delay, maxDelay: largestDelay(n, delays, delay), count: n };
 }
