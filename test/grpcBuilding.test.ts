@@ -22,7 +22,7 @@ test('a node that takes longer to build than the deadline keeps the run alive by
       });
       child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
     });
-    const d = normalizeDescription({ ...nn.describeNetwork(new (brunel({ scale: 2 }))()), seed: 9, monitors: [] });
+    const d = normalizeDescription({ ...nn.describeNetwork(new (brunel({ scale: 3 }))()), seed: 9, monitors: [] });
     const built: number[] = [];
     const run = await runNodes(d, { steps: 15, nodes: [address], token, deadlineMs: 1500, onBuildProgress: (fraction) => built.push(fraction) });
     t.true(run.build_s > 1.5, `build took ${run.build_s} s`);
