@@ -91,12 +91,12 @@ export interface ConnectionRows {
 
 /**
  * Each pair independently with probability p, drawn row by row — so the connections come out in the
- * order of the synapse table, and building needs no sort (≈ 2× as fast as drawing per target and
- * sorting by source, for Brunel's build). The targets are cut into blocks of `fixedProbBlock(p)`;
- * source i draws block b from the stream (projection, i) re-keyed by b, by geometric skips. The
- * blocks do not depend on how the population is split, so a partition draws the blocks that meet
- * its slice and keeps the targets inside it: the same connections on any number of workers, for at
- * most two blocks per source drawn in part for nothing.
+ * order of the synapse table, and building needs no list and no sort (Brunel's build on two workers
+ * took 0.31 s against 0.49 s drawing per target and sorting by source). The targets are cut into
+ * blocks of `fixedProbBlock(p)`; source i draws block b from the stream (projection, i) re-keyed by
+ * b, by geometric skips. The blocks do not depend on how the population is split, so a partition
+ * draws the blocks that meet its slice and keeps the targets inside it: the same connections on
+ * any number of workers, for at most two blocks per source drawn in part for nothing.
  */
 export function fixedProbRows({ p, allow_self }: { p: number; allow_self?: boolean }, c: RuleContext): ConnectionRows {
   const { nPre, nPost, start, stop } = c;
