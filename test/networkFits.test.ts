@@ -34,6 +34,16 @@ test('the memory estimate of the full-scale microcircuit on two workers is its m
   t.regex(error.message, /^the network's synapses need ≈ 3\.7 GiB on this machine \(2 workers, ≈ 149 M synapses each\), more than the 1\.8 GiB it can give them \(90 % of 2\.0 GiB\)/);
 });
 
+test('FixedProb, drawn straight into its table, is counted with a second copy of its targets rather than a connection list', (t) => {
+  const description = normalizeDescription({
+    populations: [{ name: 'a', model: 'LIF', size: 10_000 }, { name: 'b', model: 'LIF', size: 10_000 }],
+    projections: [{ name: 'p', pre: 'a', post: 'b', conn: { FixedProb: { p: 1 } }, weight: 1 }],
+  });
+  // 10⁸ synapses with 16-bit targets (200 MB), their row starts, and the copy trimmed to size (200 MB).
+  const error = t.throws(() => checkNetworkFits(description, 1, 1, 0.25 * GiB), { instanceOf: ModelError });
+  t.regex(error.message, /^the network's synapses need ≈ 382 MiB on this machine \(1 worker, ≈ 100 M synapses each\)/);
+});
+
 test('the memory counted is the limit of a container or batch job where it is below the machine’s', (t) => {
   const real = process.constrainedMemory;
   try {
