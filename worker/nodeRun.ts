@@ -165,11 +165,10 @@ export class NodeRun {
       const { steps, gids, count } = this.merged;
       this.events.send({ kind: 'spikes', spikes: { chunk, steps: bytes(steps.subarray(0, count)), gids: bytes(gids.subarray(0, count)), monitors: this.monitors.splice(0) } });
       const sending = performance.now() - t0;
-      drawing.ms = 0;
       const delivery = await this.nextDelivery(drawing.piece);
       if (delivery.chunk !== chunk) throw new ModelError('INVALID_VALUE', `spikes for chunk ${delivery.chunk} arrived while at chunk ${chunk}`);
       this.relay.release(chunk, delivery.steps, delivery.gids);
-      main.deliver({ steps: delivery.steps, gids: delivery.gids, count: delivery.steps.length }, sending + drawing.ms);
+      main.deliver({ steps: delivery.steps, gids: delivery.gids, count: delivery.steps.length }, sending + drawing.spent());
     }
 
     this.summaries.set(main.partition, wireSummary(main.summary()));

@@ -14,8 +14,8 @@ import type { MonitorBatcher } from '../src/exchange/monitorBatcher.ts';
  * timed: that time is computing, not waiting.
  */
 export class DrawAhead {
-  /** Time spent in `piece` since last reset [ms]. */
-  ms = 0;
+  /** Time spent in `piece` since `spent` last told it [ms]. */
+  private ms = 0;
 
   constructor(private readonly engine: PartitionEngine) {}
 
@@ -26,6 +26,13 @@ export class DrawAhead {
     this.ms += performance.now() - start;
     return more;
   };
+
+  /** The time spent in `piece` since the last call [ms]. */
+  spent(): number {
+    const ms = this.ms;
+    this.ms = 0;
+    return ms;
+  }
 }
 
 /** For tests of failure handling: throw, or end the thread, at the chunk that starts at `step`. */

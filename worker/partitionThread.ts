@@ -87,11 +87,10 @@ function runPartition(task: PartitionTask, plan: PartitionPlan, exchange: SpikeE
       const t0 = performance.now();
       exchange.share(chunk, engine.spikes);
       const t1 = performance.now();
-      drawing.ms = 0;
       exchange.wait(chunk, drawing.piece);
       const t2 = performance.now();
       const received = exchange.received(chunk);
-      run.deliver(received, t1 - t0 + drawing.ms + performance.now() - t2);
+      run.deliver(received, t1 - t0 + drawing.spent() + performance.now() - t2);
     }
     return run.summary();
   } catch (error) {

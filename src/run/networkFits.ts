@@ -8,13 +8,14 @@
  * Counts are those `expectedSynapses` gives for the largest share. Bytes follow what
  * `buildProjection` keeps per synapse (target index, and weight and delay where they vary), plus
  * what the largest projection needs while it is built: its connection list while it is sorted, or
- * for FixedProb, drawn row by row, a second copy of its targets as they are trimmed to size;
+ * for a rule drawn row by row (`drawnByRows`), a second copy of its targets as they are trimmed;
  * neurons and input rings are small beside them.
  */
 import { totalmem } from 'node:os';
 import { ModelError, label } from '../errors.ts';
 import { expectedSynapses, sourceSize } from '../engine/connectivity/buildProjection.ts';
 import { MAX_CONNECTIONS } from '../engine/connectivity/connectionList.ts';
+import { drawnByRows } from '../engine/connectivity/rules.ts';
 import { targetIndexBytes } from '../engine/connectivity/synapseTable.ts';
 import type { NetworkDescription } from '../ir/description.ts';
 
@@ -43,7 +44,7 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
     const perSynapse = targetIndexBytes(nLocal) + (typeof projection.weight === 'number' ? 0 : 8) + (typeof projection.delay_step === 'number' ? 0 : 2);
     const dense = projection.conn_repr === 'MAT' ? nPre * nLocal * (9 + (typeof projection.delay_step === 'number' ? 0 : 2)) : 0;
     tables += count * perSynapse + (nPre + 1) * 4 + dense;
-    largestList = Math.max(largestList, count * ('FixedProb' in projection.conn ? targetIndexBytes(nLocal) : 8));
+    largestList = Math.max(largestList, count * (drawnByRows(projection.conn) ? targetIndexBytes(nLocal) : 8));
   }
   const needed = here * (tables + largestList);
   if (needed > MEMORY_SHARE * memory) {

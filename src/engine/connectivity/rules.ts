@@ -74,9 +74,14 @@ export function expandRule(rule: ConnectionRule, c: RuleContext, list: Connectio
   }
 }
 
-/** The connections of a rule drawn row by row (FixedProb), or null for one that goes to a list (`expandRule`). */
+/** Whether a rule's connections are drawn row by row (`drawRows`) rather than into a list (`expandRule`). */
+export function drawnByRows(rule: ConnectionRule): rule is Extract<ConnectionRule, { FixedProb: unknown }> {
+  return 'FixedProb' in rule;
+}
+
+/** The connections of a rule drawn row by row, or null for one that goes to a list (`expandRule`). */
 export function drawRows(rule: ConnectionRule, c: RuleContext): ConnectionRows | null {
-  return 'FixedProb' in rule ? fixedProbRows(rule.FixedProb, c) : null;
+  return drawnByRows(rule) ? fixedProbRows(rule.FixedProb, c) : null;
 }
 
 /**
