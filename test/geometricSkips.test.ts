@@ -1,5 +1,5 @@
 import test from 'ava';
-import { GeometricSkips, gapOf } from '../src/random/geometricSkips.ts';
+import { GeometricSkips, LARGEST_GAP, gapOf } from '../src/random/geometricSkips.ts';
 import { Purpose, bits32, streamKey } from '../src/random/counter.ts';
 
 test('tabulated FixedProb gaps equal the formula at every bucket edge, every crossing and a million draws', (t) => {
@@ -27,4 +27,15 @@ test('tabulated FixedProb gaps equal the formula at every bucket edge, every cro
     const tabulated = skips.guide.filter((g) => g >= 0).length;
     if (p >= 0.1) t.true(tabulated > 0.95 * 4096, `p = ${p}: only ${tabulated} of 4096 buckets tabulated`);
   }
+});
+
+test('gaps beyond the largest 32-bit integer come back as it, and every gap is a 32-bit integer', (t) => {
+  // p = 1e-9: gapOf(0) ≈ 2.3·10¹⁰, past any population; x = 2³¹ gives ≈ 6.9·10⁸, exactly.
+  const skips = new GeometricSkips(1e-9);
+  t.true(gapOf(0, skips.logQ) > LARGEST_GAP);
+  t.is(skips.gap(0), LARGEST_GAP);
+  const middle = gapOf(2 ** 31, skips.logQ);
+  t.true(middle > 6e8 && middle < LARGEST_GAP);
+  t.is(skips.gap(2 ** 31), middle);
+  for (const x of [0, 1, 2 ** 20, 2 ** 31, 2 ** 32 - 1]) t.is(skips.gap(x) | 0, skips.gap(x), `x = ${x}`);
 });

@@ -17,6 +17,8 @@ const BUCKET = 2 ** SHIFT;
 const MARGIN = 4;
 /** Below this p, crossings fall closer together than buckets: no table. */
 const SMALLEST_TABULATED_P = 0.005;
+/** The largest gap `gap` returns: the largest 32-bit integer, beyond the last neuron of any population. */
+export const LARGEST_GAP = 2 ** 31 - 1;
 
 /** The gap for the 32-bit number x: floor(ln((x + ½)/2³²) / logQ), logQ = ln(1 − p). */
 export function gapOf(x: number, logQ: number): number {
@@ -52,9 +54,14 @@ export class GeometricSkips {
     for (let b = 0; b < 2 ** BITS; b++) if (!ambiguous[b]) this.guide[b] = gapOf(b * BUCKET + BUCKET / 2, this.logQ);
   }
 
-  /** The gap for the 32-bit number x; exactly `gapOf(x, logQ)`. */
+  /**
+   * The gap for the 32-bit number x: exactly `gapOf(x, logQ)`, or `LARGEST_GAP` where that is larger,
+   * which skips past any population as surely. Always a 32-bit integer, so V8 keeps the caller's
+   * running index one too: where the formula's result could reach the index as a double, the
+   * draws of a FixedProb row took ≈ 18 ns each instead of ≈ 14.
+   */
   gap(x: number): number {
     const g = this.guide[x >>> SHIFT];
-    return g >= 0 ? g : gapOf(x, this.logQ);
+    return g >= 0 ? g : Math.min(gapOf(x, this.logQ), LARGEST_GAP) | 0;
   }
 }
