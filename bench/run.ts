@@ -64,6 +64,20 @@ function waitShares(runs: Array<Record<string, any>>): string {
     .join(' ');
 }
 
+/**
+ * How long each of `workers` workers computed (its simulation time less its barrier waits) against
+ * an even share of a one-worker run's simulation time, in paired repeats: with the barrier waits,
+ * what keeps two workers from being twice as fast as one.
+ */
+function computeShare(runs: Array<Record<string, any>>, alone: Array<Record<string, any>>, workers: number): string {
+  if (!runs[0].per_worker) return '';
+  const share = median(runs.map((r, i) => {
+    const mean = r.per_worker.reduce((sum: number, w: Record<string, number>) => sum + w.compute_s, 0) / r.per_worker.length;
+    return mean / (alone[i].sim_s / workers);
+  }));
+  return `each worker computed ×${share.toFixed(2)} as long as 1/${workers} of the 1-worker run (median)`;
+}
+
 const header = ['network', 'workers', 'neurons', 'synapses', 'build s', 'sim s/model s', 'rtf', 'wall s', 'events/s', 'peak MiB', 'barrier wait'];
 const rows: string[][] = [];
 const speedups: string[] = [];
@@ -96,7 +110,8 @@ for (const c of selected) {
   for (const workers of workerCounts.slice(1)) {
     const runs = runsByWorkers.get(workers)!;
     const ratio = (key: string) => median(runs.map((r, i) => base[i][key] / r[key])).toFixed(2);
-    speedups.push(`${c.name}: ${workers} workers vs ${workerCounts[0]}: sim ×${ratio('sim_s')}, wall ×${ratio('process_s')} (median of paired repeats)`);
+    speedups.push(`${c.name}: ${workers} workers vs ${workerCounts[0]}: sim ×${ratio('sim_s')}, wall ×${ratio('process_s')} (median of paired repeats)`
+      + (workerCounts[0] === 1 ? `; ${computeShare(runs, base, workers)}` : ''));
   }
   const alone = runsByWorkers.get(1);
   if (pairs.length > 0 && alone) {
