@@ -3,6 +3,11 @@
  * run the partition, moving their memory rather than copying it. A worker node builds the
  * partition of its main thread this way, so that building, however long, never stalls the node's
  * gRPC stream.
+ *
+ * Moving memory out detaches it here, which slows every later typed-array access of this thread
+ * (see `post` in `partitionThread.ts`); that is harmless only because a builder thread simulates
+ * nothing afterwards: a node's pool has a thread for each partition besides the builder, and is
+ * replaced after every run.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
