@@ -49,6 +49,8 @@ export class MonitorBatcher {
 
   flush(): void {
     if (this.chunks === 0) return;
+    // Copies of exactly this batch: they outlive the buffers, which the next batch reuses, and a
+    // message carrying a view would copy the whole buffer behind it.
     this.send({
       worker: this.partition,
       firstStep: this.firstStep,
