@@ -123,6 +123,9 @@ for (const c of selected) {
   }
 }
 
+/** Whether the runs delivered rows with per-synapse weights or delays in C (`native/`), or in JavaScript. */
+const nativeDelivery = new Set<boolean>();
+
 /** One run of `c` through the CLI, placed by `placement`: its run.json, and the process's wall time. */
 async function runCase(c: Case, placement: string[]): Promise<Record<string, any>> {
   const out = mkdtempSync(join(tmpdir(), 'spikegrid-bench-'));
@@ -135,7 +138,9 @@ async function runCase(c: Case, placement: string[]): Promise<Record<string, any
   // What the user waits for: the whole process, from Node's start to its exit.
   const processS = (performance.now() - started) / 1000;
   if (status !== 0) throw new Error(`${c.name} failed: ${stderr}`);
-  return { ...JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')), process_s: processS };
+  const manifest = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  nativeDelivery.add(manifest.native_delivery);
+  return { ...manifest, process_s: processS };
 }
 
 /** Starts `count` worker nodes on loopback ports with a fresh token. */
@@ -165,6 +170,8 @@ function row(c: Case, runs: Array<Record<string, any>>): string[] {
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 console.log(`spikegrid bench, ${tMs} ms model time, median of ${repeat}, ${new Date().toISOString().slice(0, 10)}`);
+const kernels = [...nativeDelivery].map((native) => (native ? 'in C (native/)' : 'in JavaScript')).join(' and ');
+console.log(`rows with per-synapse weights or delays delivered ${kernels}`);
 console.log(line(header));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const row of rows) console.log(line(row));

@@ -79,7 +79,10 @@ test("the image's files, started as the manifests start them, run a network over
     const reference = join(temp('reference'), 'brunel');
     spikegrid(root, ['run', 'examples/brunel.ts', '--t', '100', '--workers', '1', '--out', reference]);
     t.is(sha(out), sha(reference));
-    t.is(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).workers, 4, 'two nodes of two threads each');
+    const manifest = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    t.is(manifest.workers, 4, 'two nodes of two threads each');
+    // The image holds the native delivery kernel, and each node's threads and main thread use it.
+    t.deepEqual(manifest.per_worker.map((w: { native_delivery: boolean }) => w.native_delivery), [true, true, true, true]);
   } finally {
     for (const w of workers) w.child.kill('SIGKILL');
   }

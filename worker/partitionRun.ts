@@ -4,6 +4,7 @@
  * the step. A partition thread drives it in a loop (`partitionThread.ts`); a worker node's main
  * thread drives its own partition chunk by chunk, between messages (`nodeRun.ts`).
  */
+import { nativeDelivery } from '../src/engine/connectivity/nativeDelivery.ts';
 import type { PartitionEngine } from '../src/engine/partitionEngine.ts';
 import type { ChunkSpikes } from '../src/engine/population.ts';
 import type { PartitionSummary } from '../src/exchange/messages.ts';
@@ -109,7 +110,7 @@ export class PartitionRun {
     return {
       worker: this.partition, neurons: engine.neurons, synapses: engine.synapseCount,
       build_s: this.build_s, compute_s: this.compute / 1000, wait_s: this.wait / 1000,
-      neuron_events: engine.neuronEvents, generator_events: engine.generatorEvents,
+      neuron_events: engine.neuronEvents, generator_events: engine.generatorEvents, native_delivery: nativeDelivery(),
     };
   }
 }

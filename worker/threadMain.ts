@@ -2,8 +2,16 @@
  * What a worker thread offers piscina: a partition of a run on one machine (the default export), a
  * partition hosted by a worker node (`runNodePartition`), or the synapse tables of the partition a
  * worker node runs on its main thread (`buildTables`); `warm` does nothing, for a pool to start its
- * threads before they are needed. Threads load it as one bundled file (`threadScript.ts`).
+ * threads before they are needed. Threads load it as one bundled file (`threadScript.ts`), and use
+ * the native delivery kernel that the thread which started the pool uses (`nativeDelivery.ts`).
  */
+import { workerData } from 'node:worker_threads';
+import { useNativeDelivery } from '../src/engine/connectivity/nativeDelivery.ts';
+
+// A pool says which addon its threads load (`threadPool.ts`); a thread started otherwise finds its own.
+const fromPool = workerData as { nativeDelivery?: string | null } | null;
+if (fromPool?.nativeDelivery !== undefined) useNativeDelivery(fromPool.nativeDelivery);
+
 export { runPeerPartition as default, runNodePartition } from './partitionThread.ts';
 export { buildTables } from './tableBuilder.ts';
 

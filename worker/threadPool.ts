@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { nativeDeliveryPath } from '../src/engine/connectivity/nativeDelivery.ts';
 import { compileFor } from './threadCompilation.ts';
 import { threadScript } from './threadScript.ts';
 
@@ -19,7 +20,8 @@ export async function partitionPool(threads: number, idleTimeout: number): Promi
   const { url, execArgv } = await threadScript();
   return new Piscina({
     filename: LOADER,
-    workerData: { threadScript: url },
+    // The thread's bundled code does not lie beside the native addon: it is told where it is.
+    workerData: { threadScript: url, nativeDelivery: nativeDeliveryPath() },
     execArgv,
     minThreads: threads,
     maxThreads: threads,

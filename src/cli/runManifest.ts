@@ -2,6 +2,7 @@
 import type { NetworkDescription } from '../ir/description.ts';
 import type { RunStats } from '../run/runLocal.ts';
 import type { PartitionSummary } from '../exchange/messages.ts';
+import { nativeDelivery } from '../engine/connectivity/nativeDelivery.ts';
 import { descriptionDigest } from '../monitor/arrowSchema.ts';
 import { spikegridVersion } from '../version.ts';
 
@@ -29,6 +30,11 @@ export interface RunManifest {
   spikegrid_version: string;
   node_version: string;
   populations: Record<string, { size: number; spikes: number; rate_hz: number }>;
+  /**
+   * Whether rows with per-synapse weights or delays ran in C (on every worker) or in JavaScript:
+   * the same results, at a different speed (`nativeDelivery.ts`).
+   */
+  native_delivery: boolean;
   /** Per worker (thread or node): neurons and synapses it held, its time computing and waiting at barriers. */
   per_worker?: readonly PartitionSummary[];
   /** Over gRPC nodes: spike bytes the coordinator sent per chunk, to all nodes together. */
@@ -68,6 +74,7 @@ export function runManifest(
     spikegrid_version: spikegridVersion,
     node_version: process.versions.node,
     populations,
+    native_delivery: stats.per_worker ? stats.per_worker.every((worker) => worker.native_delivery) : nativeDelivery(),
     ...(stats.per_worker ? { per_worker: stats.per_worker } : {}),
     ...(stats.bytes_per_chunk !== undefined ? { bytes_per_chunk: stats.bytes_per_chunk } : {}),
   };

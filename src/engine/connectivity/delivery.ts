@@ -6,6 +6,7 @@
  * `specialise`).
  */
 import { specialise } from '../specialise.ts';
+import { nativeRows } from './nativeDelivery.ts';
 import type { InputRings } from '../population.ts';
 import type { DenseSynapseTable } from './denseTable.ts';
 import type { SynapseTable } from './synapseTable.ts';
@@ -62,7 +63,7 @@ export function rowDelivery(
   }
   // A current, or a model with one synaptic input (both signs share its ring), needs no choice either.
   if (signs !== 'both' || positive === negative) {
-    return specialise(oneRingRows, table.rowStart, table.targets, table.weights ?? new Float64Array(0), table.weights !== null, table.weight,
+    return nativeRows(table, ring, size, slots) ?? specialise(oneRingRows, table.rowStart, table.targets, table.weights ?? new Float64Array(0), table.weights !== null, table.weight,
       table.delays ?? new Uint16Array(0), table.delays !== null, table.delay, ring, size, slots);
   }
   return specialise(mixedRows, table.rowStart, table.targets, table.weights!, table.delays ?? new Uint16Array(0), table.delays !== null, table.delay,
@@ -95,7 +96,7 @@ function uniformRows(rowStart: Uint32Array, targets: Uint16Array | Uint32Array, 
   };
 }
 
-/** Weights or delays per synapse, into one ring. */
+/** Weights or delays per synapse, into one ring. `native/delivery.c` makes the same additions in C (`nativeDelivery.ts`). */
 function oneRingRows(
   rowStart: Uint32Array, targets: Uint16Array | Uint32Array,
   weights: Float64Array, perSynapseWeight: boolean, weight: number,

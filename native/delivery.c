@@ -1,0 +1,158 @@
+/*
+ * Row delivery with per-synapse weights or delays, in C: the same additions, in the same order, as
+ * `oneRingRows` in src/engine/connectivity/delivery.ts, which stays the reference.
+ *
+ * Why C: a row's additions land at scattered places of a ring far larger than the caches, and each
+ * waits on memory. JavaScript and WebAssembly can only wait; C can ask for the ring's cache line a
+ * few synapses ahead (a prefetch, which need not complete before the code goes on), so that the
+ * misses overlap. The order of the additions, and the rounding of each (no fused multiply-add:
+ * -ffp-contract=off), are those of the JavaScript kernel, so the sums are bit for bit the same.
+ */
+#include <node_api.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+/* How many synapses ahead the ring is prefetched: enough misses in flight to cover a miss's wait.
+ * On rows of 500 synapses into a 60-slot ring of 38 500 targets: 8 ahead 14–16 ns per synapse,
+ * 16 ahead 12.5–13.8, 32 ahead 11.0–12.2, 64 ahead 11.7–12.3. */
+#define AHEAD 32
+
+/* One projection's table and the ring it writes into. The JavaScript closure that holds the handle
+ * also holds every array below, so none is collected while the handle can be used. */
+typedef struct {
+  const uint32_t *row_start;
+  const uint16_t *targets16; /* one of targets16 and targets32 is set */
+  const uint32_t *targets32;
+  const double *weights;     /* NULL: every synapse has `weight` */
+  double weight;
+  const uint16_t *delays;    /* NULL: every synapse has `delay` */
+  uint32_t delay;
+  double *ring;
+  uint32_t size;
+  uint32_t slots;
+} Rows;
+
+#define CHECK(call) \
+  do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "native delivery: " #call " failed"); return NULL; } } while (0)
+
+static napi_status array_data(napi_env env, napi_value value, napi_typedarray_type expected, void **data, int *matches) {
+  napi_typedarray_type type;
+  size_t length, offset;
+  napi_value buffer;
+  napi_status status = napi_get_typedarray_info(env, value, &type, &length, data, &buffer, &offset);
+  *matches = status == napi_ok && type == expected;
+  return status;
+}
+
+static int is_null(napi_env env, napi_value value) {
+  napi_valuetype type;
+  return napi_typeof(env, value, &type) == napi_ok && type == napi_null;
+}
+
+static void free_rows(napi_env env, void *data, void *hint) {
+  (void)env; (void)hint;
+  free(data);
+}
+
+/* rows(rowStart, targets, weights | null, weight, delays | null, delay, ring, size, slots) → handle */
+static napi_value make_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 9) { napi_throw_type_error(env, NULL, "native delivery: rows() takes 9 arguments"); return NULL; }
+  Rows *rows = calloc(1, sizeof(Rows));
+  if (rows == NULL) { napi_throw_error(env, NULL, "native delivery: out of memory"); return NULL; }
+  int ok = 1, matches;
+  void *data;
+  ok &= array_data(env, argv[0], napi_uint32_array, &data, &matches) == napi_ok && matches;
+  rows->row_start = data;
+  if (array_data(env, argv[1], napi_uint16_array, &data, &matches) == napi_ok && matches) rows->targets16 = data;
+  else if (array_data(env, argv[1], napi_uint32_array, &data, &matches) == napi_ok && matches) rows->targets32 = data;
+  else ok = 0;
+  if (!is_null(env, argv[2])) {
+    ok &= array_data(env, argv[2], napi_float64_array, &data, &matches) == napi_ok && matches;
+    rows->weights = data;
+  }
+  ok &= napi_get_value_double(env, argv[3], &rows->weight) == napi_ok;
+  if (!is_null(env, argv[4])) {
+    ok &= array_data(env, argv[4], napi_uint16_array, &data, &matches) == napi_ok && matches;
+    rows->delays = data;
+  }
+  ok &= napi_get_value_uint32(env, argv[5], &rows->delay) == napi_ok;
+  ok &= array_data(env, argv[6], napi_float64_array, &data, &matches) == napi_ok && matches;
+  rows->ring = data;
+  ok &= napi_get_value_uint32(env, argv[7], &rows->size) == napi_ok;
+  ok &= napi_get_value_uint32(env, argv[8], &rows->slots) == napi_ok && rows->slots > 0;
+  if (!ok) {
+    free(rows);
+    napi_throw_type_error(env, NULL, "native delivery: rows() got an argument of the wrong type");
+    return NULL;
+  }
+  napi_value handle;
+  CHECK(napi_create_external(env, rows, free_rows, NULL, &handle));
+  return handle;
+}
+
+/* The loop, for one kind of target index, per-synapse weight and per-synapse delay. */
+#define DELIVER(TARGETS, WEIGHT, DELAY)                                                      \
+  for (uint32_t k = begin; k < end; k++) {                                                   \
+    if (k + AHEAD < end) {                                                                   \
+      uint32_t ahead = first + (DELAY(k + AHEAD));                                           \
+      if (ahead >= slots) ahead -= slots;                                                    \
+      __builtin_prefetch(&ring[(size_t)ahead * size + TARGETS[k + AHEAD]], 1);               \
+    }                                                                                        \
+    uint32_t slot = first + (DELAY(k));                                                      \
+    if (slot >= slots) slot -= slots;                                                        \
+    ring[(size_t)slot * size + TARGETS[k]] += amount * (WEIGHT(k));                          \
+  }
+
+#define PER_SYNAPSE_WEIGHT(k) weights[k]
+#define ONE_WEIGHT(k) weight
+#define PER_SYNAPSE_DELAY(k) delays[k]
+#define ONE_DELAY(k) delay
+
+#define DELIVER_TARGETS(TARGETS)                                                             \
+  if (weights && delays) { DELIVER(TARGETS, PER_SYNAPSE_WEIGHT, PER_SYNAPSE_DELAY) }         \
+  else if (weights) { DELIVER(TARGETS, PER_SYNAPSE_WEIGHT, ONE_DELAY) }                      \
+  else if (delays) { DELIVER(TARGETS, ONE_WEIGHT, PER_SYNAPSE_DELAY) }                       \
+  else { DELIVER(TARGETS, ONE_WEIGHT, ONE_DELAY) }
+
+/* deliver(handle, row, step, amount) → synapses reached */
+static napi_value deliver(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  void *data;
+  uint32_t row, step;
+  double amount;
+  CHECK(napi_get_value_external(env, argv[0], &data));
+  CHECK(napi_get_value_uint32(env, argv[1], &row));
+  CHECK(napi_get_value_uint32(env, argv[2], &step));
+  CHECK(napi_get_value_double(env, argv[3], &amount));
+  const Rows *rows = data;
+  const uint32_t begin = rows->row_start[row], end = rows->row_start[row + 1];
+  const uint32_t slots = rows->slots, size = rows->size, delay = rows->delay;
+  const uint32_t first = step % slots;
+  const double *weights = rows->weights, weight = rows->weight;
+  const uint16_t *delays = rows->delays;
+  double *ring = rows->ring;
+  if (rows->targets16) {
+    const uint16_t *targets = rows->targets16;
+    DELIVER_TARGETS(targets)
+  } else {
+    const uint32_t *targets = rows->targets32;
+    DELIVER_TARGETS(targets)
+  }
+  napi_value reached;
+  CHECK(napi_create_uint32(env, end - begin, &reached));
+  return reached;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value function;
+  if (napi_create_function(env, "rows", NAPI_AUTO_LENGTH, make_rows, NULL, &function) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "rows", function) != napi_ok) return NULL;
+  if (napi_create_function(env, "deliver", NAPI_AUTO_LENGTH, deliver, NULL, &function) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "deliver", function) != napi_ok) return NULL;
+  return exports;
+}

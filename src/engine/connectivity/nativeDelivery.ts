@@ -1,0 +1,75 @@
+/**
+ * Row delivery in C (`native/delivery.c`), for the rows that take most of a large network's time:
+ * per-synapse weights or delays into a ring far larger than the caches (the microcircuit). There
+ * every addition waits on memory, and only C can ask for a ring's cache line ahead of time (a
+ * prefetch): on the microcircuit's rows it delivers in about half the time of the JavaScript
+ * kernel. It makes the same additions in the same order, so the results are bit for bit those of
+ * the JavaScript kernel (`oneRingRows` in `delivery.ts`), which stays the reference and is used
+ * wherever the addon was not built (`npm ci` builds it with node-gyp) or `SPIKEGRID_NATIVE=0`.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { RowDelivery } from './delivery.ts';
+import type { SynapseTable } from './synapseTable.ts';
+
+interface DeliveryAddon {
+  rows(
+    rowStart: Uint32Array, targets: Uint16Array | Uint32Array, weights: Float64Array | null, weight: number,
+    delays: Uint16Array | null, delay: number, ring: Float64Array, size: number, slots: number,
+  ): object;
+  deliver(rows: object, row: number, step: number, amount: number): number;
+}
+
+/** Where `npm ci` builds the addon. */
+const BUILT = fileURLToPath(new URL('../../../native/build/Release/delivery.node', import.meta.url));
+
+let path: string | null = process.env.SPIKEGRID_NATIVE === '0' ? null : BUILT;
+let addon: DeliveryAddon | null | undefined;
+
+function loaded(): DeliveryAddon | null {
+  if (addon === undefined) {
+    try {
+      addon = path === null ? null : (createRequire(import.meta.url)(path) as DeliveryAddon);
+    } catch {
+      addon = null;
+    }
+  }
+  return addon;
+}
+
+/** Whether deliveries made from now on in this thread run in C. */
+export function nativeDelivery(): boolean {
+  return loaded() !== null;
+}
+
+/**
+ * The addon's file as this thread loads it, or null where it uses the JavaScript kernels: what a
+ * worker thread is told to use (`useNativeDelivery`), since a thread's bundled code does not lie
+ * beside the addon.
+ */
+export function nativeDeliveryPath(): string | null {
+  return loaded() === null ? null : path;
+}
+
+/** Loads the addon from `file` from now on in this thread; null: the JavaScript kernels. */
+export function useNativeDelivery(file: string | null): void {
+  path = file;
+  addon = undefined;
+}
+
+/**
+ * The C delivery of `table` into `ring` (of `slots` slots of `size` targets each), or null where the
+ * addon is not in use. The closure holds the table's arrays and the ring, which the addon reads
+ * and writes through pointers, so that none is collected while it can be called.
+ */
+export function nativeRows(table: SynapseTable, ring: Float64Array, size: number, slots: number): RowDelivery | null {
+  const native = loaded();
+  if (native === null) return null;
+  const kept = {
+    rows: native.rows(table.rowStart, table.targets, table.weights, table.weight, table.delays, table.delay, ring, size, slots),
+    table,
+    ring,
+  };
+  const { deliver } = native;
+  return (row, step, amount) => deliver(kept.rows, row, step, amount);
+}

@@ -1,0 +1,123 @@
+import test from 'ava';
+import { MemoryRecorder, normalizeDescription, nn, type SpikeMatrix, type TraceMatrix } from '../index.ts';
+import { runThreads } from '../coordinator/runThreads.ts';
+import { rowDelivery, type RowDelivery } from '../src/engine/connectivity/delivery.ts';
+import { nativeDelivery, nativeDeliveryPath, useNativeDelivery } from '../src/engine/connectivity/nativeDelivery.ts';
+import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
+import { runLocal } from '../src/run/runLocal.ts';
+import pd14 from '../examples/pd14.ts';
+
+// The tests switch between the kernels, so they run one at a time.
+const addon = nativeDeliveryPath();
+
+/** Runs `body` with the JavaScript kernels, then goes back to the addon. */
+async function withJavaScript<T>(body: () => T | Promise<T>): Promise<T> {
+  useNativeDelivery(null);
+  try {
+    return await body();
+  } finally {
+    useNativeDelivery(addon);
+  }
+}
+
+test.serial('npm ci builds the native delivery kernel, and runs use it', (t) => {
+  t.not(addon, null, 'native/build/Release/delivery.node did not load: run `npm run install` (node-gyp and a C compiler) and read its errors');
+  t.true(nativeDelivery());
+});
+
+/** A table of `rows` random rows into `size` targets, as `sortBySource` makes them. */
+function randomTable(rows: number, size: number, perSynapseWeight: boolean, perSynapseDelay: boolean, wide: boolean): SynapseTable {
+  let state = 7;
+  const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rowStart = new Uint32Array(rows + 1);
+  for (let r = 0; r < rows; r++) rowStart[r + 1] = rowStart[r] + Math.floor(random() * 300);
+  const count = rowStart[rows];
+  const targets = wide ? new Uint32Array(count) : new Uint16Array(count);
+  const weights = new Float64Array(count);
+  const delays = new Uint16Array(count);
+  for (let k = 0; k < count; k++) {
+    targets[k] = Math.floor(random() * size);
+    weights[k] = 87.81 * (1 + 0.1 * (random() - 0.5)) / 3;
+    delays[k] = 1 + Math.floor(random() * 40);
+  }
+  return {
+    nSources: rows, rowStart, targets, count,
+    weights: perSynapseWeight ? weights : null, weight: 0.1 / 3,
+    delays: perSynapseDelay ? delays : null, delay: 7,
+    maxDelay: perSynapseDelay ? 40 : 7,
+  };
+}
+
+function rings(size: number) {
+  const slots = 41;
+  const ring = new Float64Array(slots * size);
+  return { size, ringPositive: ring, ringNegative: ring, ringCurrent: ring, ringSlots: { positive: slots, negative: slots, current: slots } };
+}
+
+/** Delivers the same rows, steps and amounts through `deliver`; the ring it wrote. */
+function deliverAll(make: () => { deliver: RowDelivery; ring: Float64Array }, rows: number): { ring: Float64Array; reached: number } {
+  const { deliver, ring } = make();
+  let reached = 0;
+  for (let n = 0; n < 5000; n++) reached += deliver((n * 7919) % rows, 3 * n + (n % 5), n % 3 === 0 ? 2 : 1.25);
+  return { ring, reached };
+}
+
+for (const [label, perSynapseWeight, perSynapseDelay, wide] of [
+  ['per-synapse weights and delays, 16-bit targets', true, true, false],
+  ['per-synapse weights and delays, 32-bit targets', true, true, true],
+  ['per-synapse weights, one delay', true, false, false],
+  ['one weight, per-synapse delays', false, true, true],
+] as const) {
+  test.serial(`the C kernel adds the same numbers as the JavaScript kernel, bit for bit: ${label}`, async (t) => {
+    const size = wide ? 70_000 : 3_000;
+    const table = randomTable(500, size, perSynapseWeight, perSynapseDelay, wide);
+    const make = () => {
+      const target = rings(size);
+      return { deliver: rowDelivery(table, target, 'synaptic', 'positive'), ring: target.ringPositive };
+    };
+    const native = deliverAll(make, 500);
+    const javascript = await withJavaScript(() => deliverAll(make, 500));
+    t.is(native.reached, javascript.reached);
+    t.true(native.reached > 100_000, `${native.reached} synapses reached`);
+    t.true(native.ring.some((x) => x !== 0));
+    const differs = native.ring.findIndex((x, i) => !Object.is(x, javascript.ring[i]));
+    t.is(differs, -1, `slot × target ${differs}: ${native.ring[differs]} against ${javascript.ring[differs]}`);
+  });
+}
+
+/** The microcircuit (per-synapse weights and delays) at a small scale, with spikes and a trace. */
+const description = normalizeDescription({
+  ...nn.describeNetwork(new (pd14({ scale: 0.02 }))()),
+  seed: 3,
+  monitors: [{ target: 'L23E', attr: 'spike' }, { target: 'L4E', attr: 'spike' }, { target: 'L5E', attr: 'v', slice: [0, 25] }],
+});
+
+async function runs(workers: number) {
+  const recorder = new MemoryRecorder();
+  const stats = workers === 1
+    ? { ...runLocal(description, { steps: 2000, recorders: [recorder] }), per_worker: undefined }
+    : await runThreads(description, { steps: 2000, workers, recorders: [recorder] });
+  return { stats, data: recorder.data };
+}
+
+for (const workers of [1, 2]) {
+  test.serial(`PD14: the same spikes and traces with the C kernel as with JavaScript, on ${workers} worker(s)`, async (t) => {
+    const native = await runs(workers);
+    const javascript = await withJavaScript(() => runs(workers));
+    t.true(native.stats.spikes > 100, `${native.stats.spikes} spikes`);
+    t.is(native.stats.spikes_sha256, javascript.stats.spikes_sha256);
+    t.is(native.stats.neuron_events, javascript.stats.neuron_events);
+    for (const key of ['L23E.spike', 'L4E.spike'] as const) {
+      const a = native.data[key] as SpikeMatrix;
+      const b = javascript.data[key] as SpikeMatrix;
+      t.deepEqual(a.steps, b.steps, key);
+      t.deepEqual(a.neurons, b.neurons, key);
+    }
+    t.deepEqual((native.data['L5E.v'] as TraceMatrix).data, (javascript.data['L5E.v'] as TraceMatrix).data);
+    if (workers > 1) {
+      // Each thread ran the kernel its pool was told to use.
+      t.deepEqual(native.stats.per_worker?.map((w) => w.native_delivery), [true, true]);
+      t.deepEqual(javascript.stats.per_worker?.map((w) => w.native_delivery), [false, false]);
+    }
+  });
+}
