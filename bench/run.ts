@@ -53,6 +53,9 @@ const tMs = Number(option('--t', '1000'));
 const workerCounts = option('--workers', '1,2').split(',').map(Number);
 const root = join(import.meta.dirname, '..');
 
+/** Whether the runs delivered rows with per-synapse weights or delays in C (`native/`), or in JavaScript. */
+const nativeDelivery = new Set<boolean>();
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Median share of each worker's simulation time spent waiting at barriers, e.g. "4% 7%". */
@@ -122,9 +125,6 @@ for (const c of selected) {
       + `so 2 workers that split the work perfectly would be ×${(2 / slowdown).toFixed(2)} as fast as 1 on this machine today`);
   }
 }
-
-/** Whether the runs delivered rows with per-synapse weights or delays in C (`native/`), or in JavaScript. */
-const nativeDelivery = new Set<boolean>();
 
 /** One run of `c` through the CLI, placed by `placement`: its run.json, and the process's wall time. */
 async function runCase(c: Case, placement: string[]): Promise<Record<string, any>> {

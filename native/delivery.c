@@ -20,6 +20,7 @@
 /* One projection's table and the ring it writes into. The JavaScript closure that holds the handle
  * also holds every array below, so none is collected while the handle can be used. */
 typedef struct {
+  uint32_t n_rows;
   const uint32_t *row_start;
   const uint16_t *targets16; /* one of targets16 and targets32 is set */
   const uint32_t *targets32;
@@ -35,13 +36,32 @@ typedef struct {
 #define CHECK(call) \
   do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "native delivery: " #call " failed"); return NULL; } } while (0)
 
-static napi_status array_data(napi_env env, napi_value value, napi_typedarray_type expected, void **data, int *matches) {
+/* The data and length of typed array `value`, if it is of type `expected`. */
+static int array_data(napi_env env, napi_value value, napi_typedarray_type expected, void **data, size_t *length) {
   napi_typedarray_type type;
-  size_t length, offset;
+  size_t offset;
   napi_value buffer;
-  napi_status status = napi_get_typedarray_info(env, value, &type, &length, data, &buffer, &offset);
-  *matches = status == napi_ok && type == expected;
-  return status;
+  return napi_get_typedarray_info(env, value, &type, length, data, &buffer, &offset) == napi_ok && type == expected;
+}
+
+/* Whether every synapse of `rows` stays inside the arrays and the ring: the addon writes through raw
+ * pointers, so what JavaScript would ignore (a write past a typed array's end) must not happen. */
+static const char *out_of_bounds(const Rows *rows, size_t n_synapses, size_t ring_length) {
+  if ((size_t)rows->slots * rows->size > ring_length) return "the ring is shorter than slots × size";
+  if (rows->row_start[0] != 0) return "rowStart[0] is not 0";
+  for (uint32_t r = 0; r < rows->n_rows; r++) {
+    if (rows->row_start[r + 1] < rows->row_start[r]) return "rowStart decreases";
+  }
+  if (rows->row_start[rows->n_rows] > n_synapses) return "rowStart goes past the synapses";
+  const size_t n = rows->row_start[rows->n_rows];
+  for (size_t k = 0; k < n; k++) {
+    const uint32_t target = rows->targets16 ? rows->targets16[k] : rows->targets32[k];
+    if (target >= rows->size) return "a target is outside the ring";
+  }
+  if (rows->delays) {
+    for (size_t k = 0; k < n; k++) if (rows->delays[k] >= rows->slots) return "a delay is not below the ring's slots";
+  } else if (rows->delay >= rows->slots) return "the delay is not below the ring's slots";
+  return NULL;
 }
 
 static int is_null(napi_env env, napi_value value) {
@@ -62,30 +82,38 @@ static napi_value make_rows(napi_env env, napi_callback_info info) {
   if (argc != 9) { napi_throw_type_error(env, NULL, "native delivery: rows() takes 9 arguments"); return NULL; }
   Rows *rows = calloc(1, sizeof(Rows));
   if (rows == NULL) { napi_throw_error(env, NULL, "native delivery: out of memory"); return NULL; }
-  int ok = 1, matches;
+  int ok = 1;
   void *data;
-  ok &= array_data(env, argv[0], napi_uint32_array, &data, &matches) == napi_ok && matches;
+  size_t length, n_synapses, ring_length;
+  ok &= array_data(env, argv[0], napi_uint32_array, &data, &length) && length > 0;
   rows->row_start = data;
-  if (array_data(env, argv[1], napi_uint16_array, &data, &matches) == napi_ok && matches) rows->targets16 = data;
-  else if (array_data(env, argv[1], napi_uint32_array, &data, &matches) == napi_ok && matches) rows->targets32 = data;
+  rows->n_rows = (uint32_t)(length - 1);
+  if (array_data(env, argv[1], napi_uint16_array, &data, &n_synapses)) rows->targets16 = data;
+  else if (array_data(env, argv[1], napi_uint32_array, &data, &n_synapses)) rows->targets32 = data;
   else ok = 0;
   if (!is_null(env, argv[2])) {
-    ok &= array_data(env, argv[2], napi_float64_array, &data, &matches) == napi_ok && matches;
+    ok &= array_data(env, argv[2], napi_float64_array, &data, &length) && length >= n_synapses;
     rows->weights = data;
   }
   ok &= napi_get_value_double(env, argv[3], &rows->weight) == napi_ok;
   if (!is_null(env, argv[4])) {
-    ok &= array_data(env, argv[4], napi_uint16_array, &data, &matches) == napi_ok && matches;
+    ok &= array_data(env, argv[4], napi_uint16_array, &data, &length) && length >= n_synapses;
     rows->delays = data;
   }
   ok &= napi_get_value_uint32(env, argv[5], &rows->delay) == napi_ok;
-  ok &= array_data(env, argv[6], napi_float64_array, &data, &matches) == napi_ok && matches;
+  ok &= array_data(env, argv[6], napi_float64_array, &data, &ring_length);
   rows->ring = data;
   ok &= napi_get_value_uint32(env, argv[7], &rows->size) == napi_ok;
   ok &= napi_get_value_uint32(env, argv[8], &rows->slots) == napi_ok && rows->slots > 0;
   if (!ok) {
     free(rows);
-    napi_throw_type_error(env, NULL, "native delivery: rows() got an argument of the wrong type");
+    napi_throw_type_error(env, NULL, "native delivery: rows() got an argument of the wrong type or length");
+    return NULL;
+  }
+  const char *problem = out_of_bounds(rows, n_synapses, ring_length);
+  if (problem) {
+    free(rows);
+    napi_throw_range_error(env, NULL, problem);
     return NULL;
   }
   napi_value handle;
@@ -130,6 +158,7 @@ static napi_value deliver(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_uint32(env, argv[2], &step));
   CHECK(napi_get_value_double(env, argv[3], &amount));
   const Rows *rows = data;
+  if (row >= rows->n_rows) { napi_throw_range_error(env, NULL, "native delivery: no such row"); return NULL; }
   const uint32_t begin = rows->row_start[row], end = rows->row_start[row + 1];
   const uint32_t slots = rows->slots, size = rows->size, delay = rows->delay;
   const uint32_t first = step % slots;

@@ -2,7 +2,7 @@ import test from 'ava';
 import { MemoryRecorder, normalizeDescription, nn, type SpikeMatrix, type TraceMatrix } from '../index.ts';
 import { runThreads } from '../coordinator/runThreads.ts';
 import { rowDelivery, type RowDelivery } from '../src/engine/connectivity/delivery.ts';
-import { nativeDelivery, nativeDeliveryPath, useNativeDelivery } from '../src/engine/connectivity/nativeDelivery.ts';
+import { nativeDelivery, nativeDeliveryPath, nativeRows, useNativeDelivery } from '../src/engine/connectivity/nativeDelivery.ts';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
 import { runLocal } from '../src/run/runLocal.ts';
 import pd14 from '../examples/pd14.ts';
@@ -84,6 +84,23 @@ for (const [label, perSynapseWeight, perSynapseDelay, wide] of [
     t.is(differs, -1, `slot × target ${differs}: ${native.ring[differs]} against ${javascript.ring[differs]}`);
   });
 }
+
+test.serial('the C kernel refuses a table or a row that would take it outside its arrays, where JavaScript would ignore the write', (t) => {
+  const table = (targets: number[], delays: number[] | null, delay = 1): SynapseTable => ({
+    nSources: 1, rowStart: Uint32Array.of(0, targets.length), targets: Uint16Array.from(targets), count: targets.length,
+    weights: null, weight: 1, delays: delays && Uint16Array.from(delays), delay, maxDelay: 0,
+  });
+  const ring = new Float64Array(4 * 10);
+  t.throws(() => nativeRows(table([2, 10], [1, 1]), ring, 10, 4), { instanceOf: RangeError, message: /target is outside the ring/ });
+  t.throws(() => nativeRows(table([2, 3], [1, 4]), ring, 10, 4), { instanceOf: RangeError, message: /delay is not below the ring's slots/ });
+  t.throws(() => nativeRows(table([2, 3], null, 4), ring, 10, 4), { instanceOf: RangeError, message: /delay is not below the ring's slots/ });
+  t.throws(() => nativeRows(table([2, 3], [1, 1]), ring, 10, 5), { instanceOf: RangeError, message: /ring is shorter/ });
+  const deliver = nativeRows(table([2, 9], [1, 3]), ring, 10, 4)!;
+  t.is(deliver(0, 2, 1.5), 2);
+  t.is(ring[3 * 10 + 2], 1.5);
+  t.is(ring[1 * 10 + 9], 1.5, 'slot (2 + 3) % 4');
+  t.throws(() => deliver(1, 0, 1), { instanceOf: RangeError, message: /no such row/ });
+});
 
 /** The microcircuit (per-synapse weights and delays) at a small scale, with spikes and a trace. */
 const description = normalizeDescription({

@@ -7,6 +7,7 @@
  * the JavaScript kernel (`oneRingRows` in `delivery.ts`), which stays the reference and is used
  * wherever the addon was not built (`npm ci` builds it with node-gyp) or `SPIKEGRID_NATIVE=0`.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { RowDelivery } from './delivery.ts';
@@ -28,10 +29,14 @@ let addon: DeliveryAddon | null | undefined;
 
 function loaded(): DeliveryAddon | null {
   if (addon === undefined) {
-    try {
-      addon = path === null ? null : (createRequire(import.meta.url)(path) as DeliveryAddon);
-    } catch {
-      addon = null;
+    addon = null;
+    // Not built: `npm ci` said so when it tried. Built but unusable: worth saying, once.
+    if (path !== null && existsSync(path)) {
+      try {
+        addon = createRequire(import.meta.url)(path) as DeliveryAddon;
+      } catch (error) {
+        process.emitWarning(`${path} did not load (${(error as Error).message}); rows are delivered in JavaScript, with the same results. \`npm run install\` builds it again.`);
+      }
     }
   }
   return addon;
