@@ -10,6 +10,7 @@
  */
 #include <node_api.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* How many synapses ahead the ring is prefetched: enough misses in flight to cover a miss's wait.
@@ -113,7 +114,9 @@ static napi_value make_rows(napi_env env, napi_callback_info info) {
   const char *problem = out_of_bounds(rows, n_synapses, ring_length);
   if (problem) {
     free(rows);
-    napi_throw_range_error(env, NULL, problem);
+    char message[160];
+    snprintf(message, sizeof message, "native delivery: %s", problem);
+    napi_throw_range_error(env, NULL, message);
     return NULL;
   }
   napi_value handle;
