@@ -31,7 +31,7 @@ export interface RunManifest {
   node_version: string;
   populations: Record<string, { size: number; spikes: number; rate_hz: number }>;
   /**
-   * Whether rows with per-synapse weights or delays ran in C (on every worker) or in JavaScript:
+   * Whether every worker delivered rows with per-synapse weights or delays in C, or in JavaScript:
    * the same results, at a different speed (`nativeDelivery.ts`).
    */
   native_delivery: boolean;

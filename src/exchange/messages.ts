@@ -46,6 +46,6 @@ export interface PartitionSummary {
   readonly wait_s: number;
   readonly neuron_events: number;
   readonly generator_events: number;
-  /** Whether its rows with per-synapse weights or delays ran in C (`nativeDelivery.ts`). */
+  /** Whether it delivered rows with per-synapse weights or delays (any it had) in C (`nativeDelivery.ts`). */
   readonly native_delivery: boolean;
 }
