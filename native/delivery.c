@@ -1,6 +1,7 @@
 /*
  * Row delivery with per-synapse weights or delays, in C: the same additions, in the same order, as
- * `oneRingRows` in src/engine/connectivity/delivery.ts, which stays the reference.
+ * `oneRingRows` (one ring) and `mixedRows` (weights of both signs, each sign into its own ring) in
+ * src/engine/connectivity/delivery.ts, which stay the reference.
  *
  * Why C: a row's additions land at scattered places of a ring far larger than the caches, and each
  * waits on memory. JavaScript and WebAssembly can only wait; C can ask for the ring's cache line a
@@ -32,6 +33,10 @@ typedef struct {
   double *ring;
   uint32_t size;
   uint32_t slots;
+  /* NULL: every synapse writes into `ring`. Otherwise weights of both signs: a weight w >= 0 goes
+   * to `ring`, any other to `negative`, which has `negative_slots` slots. */
+  double *negative;
+  uint32_t negative_slots;
 } Rows;
 
 #define CHECK(call) \
@@ -47,8 +52,9 @@ static int array_data(napi_env env, napi_value value, napi_typedarray_type expec
 
 /* Whether every synapse of `rows` stays inside the arrays and the ring: the addon writes through raw
  * pointers, so what JavaScript would ignore (a write past a typed array's end) must not happen. */
-static const char *out_of_bounds(const Rows *rows, size_t n_synapses, size_t ring_length) {
+static const char *out_of_bounds(const Rows *rows, size_t n_synapses, size_t ring_length, size_t negative_length) {
   if ((size_t)rows->slots * rows->size > ring_length) return "the ring is shorter than slots × size";
+  if (rows->negative && (size_t)rows->negative_slots * rows->size > negative_length) return "the negative ring is shorter than slots × size";
   if (rows->row_start[0] != 0) return "rowStart[0] is not 0";
   for (uint32_t r = 0; r < rows->n_rows; r++) {
     if (rows->row_start[r + 1] < rows->row_start[r]) return "rowStart decreases";
@@ -59,9 +65,12 @@ static const char *out_of_bounds(const Rows *rows, size_t n_synapses, size_t rin
     const uint32_t target = rows->targets16 ? rows->targets16[k] : rows->targets32[k];
     if (target >= rows->size) return "a target is outside the ring";
   }
-  if (rows->delays) {
-    for (size_t k = 0; k < n; k++) if (rows->delays[k] >= rows->slots) return "a delay is not below the ring's slots";
-  } else if (rows->delay >= rows->slots) return "the delay is not below the ring's slots";
+  if (!rows->delays && !rows->negative) return rows->delay >= rows->slots ? "a delay is not below the ring's slots" : NULL;
+  for (size_t k = 0; k < n; k++) {
+    const uint32_t delay = rows->delays ? rows->delays[k] : rows->delay;
+    const uint32_t slots = rows->negative && !(rows->weights[k] >= 0) ? rows->negative_slots : rows->slots;
+    if (delay >= slots) return "a delay is not below the ring's slots";
+  }
   return NULL;
 }
 
@@ -75,17 +84,18 @@ static void free_rows(napi_env env, void *data, void *hint) {
   free(data);
 }
 
-/* rows(rowStart, targets, weights | null, weight, delays | null, delay, ring, size, slots) → handle */
+/* rows(rowStart, targets, weights | null, weight, delays | null, delay, ring, size, slots,
+ *      negative | null, negativeSlots) → handle */
 static napi_value make_rows(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value argv[9];
+  size_t argc = 11;
+  napi_value argv[11];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 9) { napi_throw_type_error(env, NULL, "native delivery: rows() takes 9 arguments"); return NULL; }
+  if (argc != 11) { napi_throw_type_error(env, NULL, "native delivery: rows() takes 11 arguments"); return NULL; }
   Rows *rows = calloc(1, sizeof(Rows));
   if (rows == NULL) { napi_throw_error(env, NULL, "native delivery: out of memory"); return NULL; }
   int ok = 1;
   void *data;
-  size_t length, n_synapses, ring_length;
+  size_t length, n_synapses, ring_length, negative_length = 0;
   ok &= array_data(env, argv[0], napi_uint32_array, &data, &length) && length > 0;
   rows->row_start = data;
   rows->n_rows = (uint32_t)(length - 1);
@@ -106,12 +116,18 @@ static napi_value make_rows(napi_env env, napi_callback_info info) {
   rows->ring = data;
   ok &= napi_get_value_uint32(env, argv[7], &rows->size) == napi_ok;
   ok &= napi_get_value_uint32(env, argv[8], &rows->slots) == napi_ok && rows->slots > 0;
+  if (!is_null(env, argv[9])) {
+    ok &= array_data(env, argv[9], napi_float64_array, &data, &negative_length);
+    rows->negative = data;
+    ok &= napi_get_value_uint32(env, argv[10], &rows->negative_slots) == napi_ok && rows->negative_slots > 0;
+    ok &= rows->weights != NULL; /* the sign of each weight picks the ring */
+  }
   if (!ok) {
     free(rows);
     napi_throw_type_error(env, NULL, "native delivery: rows() got an argument of the wrong type or length");
     return NULL;
   }
-  const char *problem = out_of_bounds(rows, n_synapses, ring_length);
+  const char *problem = out_of_bounds(rows, n_synapses, ring_length, negative_length);
   if (problem) {
     free(rows);
     char message[160];
@@ -137,13 +153,43 @@ static napi_value make_rows(napi_env env, napi_callback_info info) {
     ring[(size_t)slot * size + TARGETS[k]] += amount * (WEIGHT(k));                          \
   }
 
+/* Weights of both signs: each synapse's sign picks its ring and that ring's slot. */
+#define DELIVER_MIXED(TARGETS, DELAY)                                                        \
+  for (uint32_t k = begin; k < end; k++) {                                                   \
+    if (k + AHEAD < end) {                                                                   \
+      const uint32_t d = DELAY(k + AHEAD);                                                   \
+      if (weights[k + AHEAD] >= 0) {                                                         \
+        uint32_t ahead = first + d;                                                          \
+        if (ahead >= slots) ahead -= slots;                                                  \
+        __builtin_prefetch(&ring[(size_t)ahead * size + TARGETS[k + AHEAD]], 1);             \
+      } else {                                                                               \
+        uint32_t ahead = first_negative + d;                                                 \
+        if (ahead >= negative_slots) ahead -= negative_slots;                                \
+        __builtin_prefetch(&negative[(size_t)ahead * size + TARGETS[k + AHEAD]], 1);         \
+      }                                                                                      \
+    }                                                                                        \
+    const double w = weights[k];                                                             \
+    const uint32_t d = DELAY(k);                                                             \
+    if (w >= 0) {                                                                            \
+      uint32_t slot = first + d;                                                             \
+      if (slot >= slots) slot -= slots;                                                      \
+      ring[(size_t)slot * size + TARGETS[k]] += amount * w;                                  \
+    } else {                                                                                 \
+      uint32_t slot = first_negative + d;                                                    \
+      if (slot >= negative_slots) slot -= negative_slots;                                    \
+      negative[(size_t)slot * size + TARGETS[k]] += amount * w;                              \
+    }                                                                                        \
+  }
+
 #define PER_SYNAPSE_WEIGHT(k) weights[k]
 #define ONE_WEIGHT(k) weight
 #define PER_SYNAPSE_DELAY(k) delays[k]
 #define ONE_DELAY(k) delay
 
 #define DELIVER_TARGETS(TARGETS)                                                             \
-  if (weights && delays) { DELIVER(TARGETS, PER_SYNAPSE_WEIGHT, PER_SYNAPSE_DELAY) }         \
+  if (negative && delays) { DELIVER_MIXED(TARGETS, PER_SYNAPSE_DELAY) }                      \
+  else if (negative) { DELIVER_MIXED(TARGETS, ONE_DELAY) }                                   \
+  else if (weights && delays) { DELIVER(TARGETS, PER_SYNAPSE_WEIGHT, PER_SYNAPSE_DELAY) }         \
   else if (weights) { DELIVER(TARGETS, PER_SYNAPSE_WEIGHT, ONE_DELAY) }                      \
   else if (delays) { DELIVER(TARGETS, ONE_WEIGHT, PER_SYNAPSE_DELAY) }                       \
   else { DELIVER(TARGETS, ONE_WEIGHT, ONE_DELAY) }
@@ -167,7 +213,9 @@ static napi_value deliver(napi_env env, napi_callback_info info) {
   const uint32_t first = step % slots;
   const double *weights = rows->weights, weight = rows->weight;
   const uint16_t *delays = rows->delays;
-  double *ring = rows->ring;
+  double *ring = rows->ring, *negative = rows->negative;
+  const uint32_t negative_slots = rows->negative_slots;
+  const uint32_t first_negative = negative ? step % negative_slots : 0;
   if (rows->targets16) {
     const uint16_t *targets = rows->targets16;
     DELIVER_TARGETS(targets)

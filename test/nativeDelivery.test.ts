@@ -25,8 +25,11 @@ test.serial('npm ci builds the native delivery kernel, and runs use it', (t) => 
   t.true(nativeDelivery());
 });
 
-/** A table of `rows` random rows into `size` targets, as `sortBySource` makes them. */
-function randomTable(rows: number, size: number, perSynapseWeight: boolean, perSynapseDelay: boolean, wide: boolean): SynapseTable {
+/**
+ * A table of `rows` random rows into `size` targets, as `sortBySource` makes them; with `bothSigns`,
+ * a third of the weights are negative, with delays that fit the shorter negative ring.
+ */
+function randomTable(rows: number, size: number, perSynapseWeight: boolean, perSynapseDelay: boolean, wide: boolean, bothSigns: boolean): SynapseTable {
   let state = 7;
   const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
   const rowStart = new Uint32Array(rows + 1);
@@ -37,8 +40,9 @@ function randomTable(rows: number, size: number, perSynapseWeight: boolean, perS
   const delays = new Uint16Array(count);
   for (let k = 0; k < count; k++) {
     targets[k] = Math.floor(random() * size);
-    weights[k] = 87.81 * (1 + 0.1 * (random() - 0.5)) / 3;
-    delays[k] = 1 + Math.floor(random() * 40);
+    const negative = bothSigns && random() < 1 / 3;
+    weights[k] = (negative ? -4 : 1) * 87.81 * (1 + 0.1 * (random() - 0.5)) / 3;
+    delays[k] = 1 + Math.floor(random() * (negative ? NEGATIVE_SLOTS - 1 : 40));
   }
   return {
     nSources: rows, rowStart, targets, count,
@@ -48,40 +52,49 @@ function randomTable(rows: number, size: number, perSynapseWeight: boolean, perS
   };
 }
 
-function rings(size: number) {
-  const slots = 41;
-  const ring = new Float64Array(slots * size);
-  return { size, ringPositive: ring, ringNegative: ring, ringCurrent: ring, ringSlots: { positive: slots, negative: slots, current: slots } };
+const NEGATIVE_SLOTS = 23;
+
+/** Input rings of `size` targets: one for both signs, or a shorter one of their own for negative weights. */
+function rings(size: number, bothSigns: boolean) {
+  const positive = new Float64Array(41 * size);
+  const negative = bothSigns ? new Float64Array(NEGATIVE_SLOTS * size) : positive;
+  const ringSlots = { positive: 41, negative: bothSigns ? NEGATIVE_SLOTS : 41, current: 41 };
+  return { size, ringPositive: positive, ringNegative: negative, ringCurrent: positive, ringSlots };
 }
 
-/** Delivers the same rows, steps and amounts through `deliver`; the ring it wrote. */
-function deliverAll(make: () => { deliver: RowDelivery; ring: Float64Array }, rows: number): { ring: Float64Array; reached: number } {
-  const { deliver, ring } = make();
+/** Delivers the same rows, steps and amounts through `deliver`; the rings it wrote. */
+function deliverAll(make: () => { deliver: RowDelivery; rings: Float64Array[] }, rows: number): { rings: Float64Array[]; reached: number } {
+  const { deliver, rings } = make();
   let reached = 0;
   for (let n = 0; n < 5000; n++) reached += deliver((n * 7919) % rows, 3 * n + (n % 5), n % 3 === 0 ? 2 : 1.25);
-  return { ring, reached };
+  return { rings, reached };
 }
 
-for (const [label, perSynapseWeight, perSynapseDelay, wide] of [
-  ['per-synapse weights and delays, 16-bit targets', true, true, false],
-  ['per-synapse weights and delays, 32-bit targets', true, true, true],
-  ['per-synapse weights, one delay', true, false, false],
-  ['one weight, per-synapse delays', false, true, true],
+for (const [label, perSynapseWeight, perSynapseDelay, wide, bothSigns] of [
+  ['per-synapse weights and delays, 16-bit targets', true, true, false, false],
+  ['per-synapse weights and delays, 32-bit targets', true, true, true, false],
+  ['per-synapse weights, one delay', true, false, false, false],
+  ['one weight, per-synapse delays', false, true, true, false],
+  ['weights of both signs into two rings, per-synapse delays', true, true, false, true],
+  ['weights of both signs into two rings, one delay, 32-bit targets', true, false, true, true],
 ] as const) {
   test.serial(`the C kernel adds the same numbers as the JavaScript kernel, bit for bit: ${label}`, async (t) => {
     const size = wide ? 70_000 : 3_000;
-    const table = randomTable(500, size, perSynapseWeight, perSynapseDelay, wide);
+    const table = randomTable(500, size, perSynapseWeight, perSynapseDelay, wide, bothSigns);
     const make = () => {
-      const target = rings(size);
-      return { deliver: rowDelivery(table, target, 'synaptic', 'positive'), ring: target.ringPositive };
+      const target = rings(size, bothSigns);
+      const deliver = rowDelivery(table, target, 'synaptic', bothSigns ? 'both' : 'positive');
+      return { deliver, rings: bothSigns ? [target.ringPositive, target.ringNegative] : [target.ringPositive] };
     };
     const native = deliverAll(make, 500);
     const javascript = await withJavaScript(() => deliverAll(make, 500));
     t.is(native.reached, javascript.reached);
     t.true(native.reached > 100_000, `${native.reached} synapses reached`);
-    t.true(native.ring.some((x) => x !== 0));
-    const differs = native.ring.findIndex((x, i) => !Object.is(x, javascript.ring[i]));
-    t.is(differs, -1, `slot × target ${differs}: ${native.ring[differs]} against ${javascript.ring[differs]}`);
+    native.rings.forEach((ring, r) => {
+      t.true(ring.some((x) => (r === 0 ? x > 0 : x < 0)), `ring ${r} received its sign`);
+      const differs = ring.findIndex((x, i) => !Object.is(x, javascript.rings[r][i]));
+      t.is(differs, -1, `ring ${r}, slot × target ${differs}: ${ring[differs]} against ${javascript.rings[r][differs]}`);
+    });
   });
 }
 
@@ -91,11 +104,17 @@ test.serial('the C kernel refuses a table or a row that would take it outside it
     weights: null, weight: 1, delays: delays && Uint16Array.from(delays), delay, maxDelay: 0,
   });
   const ring = new Float64Array(4 * 10);
-  t.throws(() => nativeRows(table([2, 10], [1, 1]), ring, 10, 4), { instanceOf: RangeError, message: /target is outside the ring/ });
-  t.throws(() => nativeRows(table([2, 3], [1, 4]), ring, 10, 4), { instanceOf: RangeError, message: /delay is not below the ring's slots/ });
-  t.throws(() => nativeRows(table([2, 3], null, 4), ring, 10, 4), { instanceOf: RangeError, message: /delay is not below the ring's slots/ });
-  t.throws(() => nativeRows(table([2, 3], [1, 1]), ring, 10, 5), { instanceOf: RangeError, message: /ring is shorter/ });
-  const deliver = nativeRows(table([2, 9], [1, 3]), ring, 10, 4)!;
+  const into = { ring, slots: 4 };
+  t.throws(() => nativeRows(table([2, 10], [1, 1]), 10, into), { instanceOf: RangeError, message: /target is outside the ring/ });
+  t.throws(() => nativeRows(table([2, 3], [1, 4]), 10, into), { instanceOf: RangeError, message: /delay is not below the ring's slots/ });
+  t.throws(() => nativeRows(table([2, 3], null, 4), 10, into), { instanceOf: RangeError, message: /delay is not below the ring's slots/ });
+  t.throws(() => nativeRows(table([2, 3], [1, 1]), 10, { ring, slots: 5 }), { instanceOf: RangeError, message: /ring is shorter/ });
+  // Both signs: a negative weight's delay must fit the negative ring, which may be shorter.
+  const mixed = { ...table([2, 3], [3, 3]), weights: Float64Array.of(1, -1) };
+  t.throws(() => nativeRows(mixed, 10, into, { ring: new Float64Array(3 * 10), slots: 3 }), { instanceOf: RangeError, message: /delay is not below the ring's slots/ });
+  t.throws(() => nativeRows(mixed, 10, into, { ring: new Float64Array(10), slots: 4 }), { instanceOf: RangeError, message: /negative ring is shorter/ });
+  t.throws(() => nativeRows(table([2, 3], [1, 1]), 10, into, { ring: new Float64Array(40), slots: 4 }), { instanceOf: TypeError, message: /wrong type/ }, 'both signs need per-synapse weights');
+  const deliver = nativeRows(table([2, 9], [1, 3]), 10, into)!;
   t.is(deliver(0, 2, 1.5), 2);
   t.is(ring[3 * 10 + 2], 1.5);
   t.is(ring[1 * 10 + 9], 1.5, 'slot (2 + 3) % 4');

@@ -63,11 +63,13 @@ export function rowDelivery(
   }
   // A current, or a model with one synaptic input (both signs share its ring), needs no choice either.
   if (signs !== 'both' || positive === negative) {
-    return nativeRows(table, ring, size, slots) ?? specialise(oneRingRows, table.rowStart, table.targets, table.weights ?? new Float64Array(0), table.weights !== null, table.weight,
-      table.delays ?? new Uint16Array(0), table.delays !== null, table.delay, ring, size, slots);
+    return nativeRows(table, size, { ring, slots })
+      ?? specialise(oneRingRows, table.rowStart, table.targets, table.weights ?? new Float64Array(0), table.weights !== null, table.weight,
+        table.delays ?? new Uint16Array(0), table.delays !== null, table.delay, ring, size, slots);
   }
-  return specialise(mixedRows, table.rowStart, table.targets, table.weights!, table.delays ?? new Uint16Array(0), table.delays !== null, table.delay,
-    positive, negative, size, positiveSlots, negativeSlots);
+  return nativeRows(table, size, { ring: positive, slots: positiveSlots }, { ring: negative, slots: negativeSlots })
+    ?? specialise(mixedRows, table.rowStart, table.targets, table.weights!, table.delays ?? new Uint16Array(0), table.delays !== null, table.delay,
+      positive, negative, size, positiveSlots, negativeSlots);
 }
 
 /**
@@ -117,7 +119,7 @@ function oneRingRows(
   };
 }
 
-/** Weights of both signs: each synapse picks its ring. */
+/** Weights of both signs: each synapse picks its ring. `native/delivery.c` makes the same additions in C. */
 function mixedRows(
   rowStart: Uint32Array, targets: Uint16Array | Uint32Array, weights: Float64Array,
   delays: Uint16Array, perSynapseDelay: boolean, delay: number,

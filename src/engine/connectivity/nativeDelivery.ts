@@ -1,11 +1,12 @@
 /**
  * Row delivery in C (`native/delivery.c`), for the rows that take most of a large network's time:
- * per-synapse weights or delays into a ring far larger than the caches (the microcircuit). There
+ * per-synapse weights or delays into rings far larger than the caches (the microcircuit). There
  * every addition waits on memory, and only C can ask for a ring's cache line ahead of time (a
  * prefetch): on the microcircuit's rows it delivers in about half the time of the JavaScript
  * kernel. It makes the same additions in the same order, so the results are bit for bit those of
- * the JavaScript kernel (`oneRingRows` in `delivery.ts`), which stays the reference and is used
- * wherever the addon was not built (`npm ci` builds it with node-gyp) or `SPIKEGRID_NATIVE=0`.
+ * the JavaScript kernels (`oneRingRows` and `mixedRows` in `delivery.ts`), which stay the reference
+ * and run wherever the addon was not built (`npm ci` builds it with node-gyp) or
+ * `SPIKEGRID_NATIVE=0`.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,6 +18,7 @@ interface DeliveryAddon {
   rows(
     rowStart: Uint32Array, targets: Uint16Array | Uint32Array, weights: Float64Array | null, weight: number,
     delays: Uint16Array | null, delay: number, ring: Float64Array, size: number, slots: number,
+    negative: Float64Array | null, negativeSlots: number,
   ): object;
   deliver(rows: object, row: number, step: number, amount: number): number;
 }
@@ -62,18 +64,27 @@ export function useNativeDelivery(file: string | null): void {
   addon = undefined;
 }
 
+/** A ring of `slots` slots of a partition's targets. */
+export interface Ring {
+  readonly ring: Float64Array;
+  readonly slots: number;
+}
+
 /**
- * The C delivery of `table` into `ring` (of `slots` slots of `size` targets each), or null where the
- * addon is not in use. The closure holds the table's arrays and the ring, which the addon reads
- * and writes through pointers, so that none is collected while it can be called.
+ * The C delivery of `table` into `into` (slots of `size` targets each) or, given `negative`, of its
+ * weights `w >= 0` into `into` and the others into `negative`; null where the addon is not in use.
+ * The closure holds the table's arrays and the rings, which the addon reads and writes through
+ * pointers, so that none is collected while it can be called.
  */
-export function nativeRows(table: SynapseTable, ring: Float64Array, size: number, slots: number): RowDelivery | null {
+export function nativeRows(table: SynapseTable, size: number, into: Ring, negative?: Ring): RowDelivery | null {
   const native = loaded();
   if (native === null) return null;
   const kept = {
-    rows: native.rows(table.rowStart, table.targets, table.weights, table.weight, table.delays, table.delay, ring, size, slots),
+    rows: native.rows(table.rowStart, table.targets, table.weights, table.weight, table.delays, table.delay, into.ring, size, into.slots,
+      negative?.ring ?? null, negative?.slots ?? 0),
     table,
-    ring,
+    into,
+    negative,
   };
   const { deliver } = native;
   return (row, step, amount) => deliver(kept.rows, row, step, amount);
