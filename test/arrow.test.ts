@@ -142,6 +142,23 @@ print(json.dumps(dict(duckdb.sql(f"SELECT population, count(*) FROM '{d}/spikes.
   t.regex(unwritable.stderr, /^spikegrid: plot file \/proc\/spikegrid-raster\.png: ENOENT.*; give a file that can be written/);
 });
 
+/**
+ * Python: `whole_batches(path)`, the schema of an Arrow stream and the batches written in full
+ * before it was cut, read as the README reads a dead run's stream.
+ */
+const WHOLE_BATCHES = `
+import pyarrow as pa
+def whole_batches(path):
+  reader = pa.ipc.open_stream(path)
+  batches = []
+  try:
+    for batch in reader:
+      batches.append(batch)
+  except (pa.ArrowInvalid, OSError):
+    pass  # the batch being written when the run died: ArrowInvalid cut in its header, OSError in its body
+  return reader.schema, batches
+`;
+
 test('a run killed mid-way leaves every finished batch readable', async (t) => {
   const dir = temp();
   const child = spawn(process.execPath, [bin, 'run', join(examples, 'brunel.ts'), '--t', '20000', '--set', 'scale=0.2', '--out', dir, '--workers', '1', '--no-progress']);
@@ -153,16 +170,11 @@ test('a run killed mid-way leaves every finished batch readable', async (t) => {
   child.kill('SIGKILL');
   await new Promise((resolve) => child.on('exit', resolve));
   t.false(existsSync(join(dir, 'spikes.arrow')), 'the run did not finish');
-  const result = JSON.parse(python(`
-import sys, json, pyarrow as pa
-reader = pa.ipc.open_stream(sys.argv[1])
-rows, batches, last = 0, 0, None
-try:
-  for batch in reader:
-    rows += batch.num_rows; batches += 1; last = batch.column(0)[-1].as_py()
-except (pa.ArrowInvalid, OSError):
-  pass  # the batch being written when the process died: ArrowInvalid cut in its header, OSError in its body
-print(json.dumps({'rows': rows, 'batches': batches, 'last_step': last}))
+  const result = JSON.parse(python(`${WHOLE_BATCHES}
+import sys, json
+schema, batches = whole_batches(sys.argv[1])
+last = batches[-1].column(0)[-1].as_py() if batches else None
+print(json.dumps({'rows': sum(b.num_rows for b in batches), 'batches': len(batches), 'last_step': last}))
 `, stream));
   t.true(result.batches >= 2, `${result.batches} batches`);
   t.is(result.rows, result.batches * 65536);
@@ -194,16 +206,10 @@ print(json.dumps(ends))
   // Cut 8 bytes into batch 3's header, then half-way through batch 3.
   for (const cut of [ends[1] + 8, Math.floor((ends[1] + ends[2]) / 2)]) {
     writeFileSync(stream, whole.subarray(0, cut));
-    const rows = python(`
-import sys, pyarrow as pa
-reader = pa.ipc.open_stream(sys.argv[1])
-batches = []
-try:
-    for batch in reader:
-        batches.append(batch)
-except (pa.ArrowInvalid, OSError):
-    pass  # the batch being written when the run died
-print(pa.Table.from_batches(batches, reader.schema).num_rows)
+    const rows = python(`${WHOLE_BATCHES}
+import sys
+schema, batches = whole_batches(sys.argv[1])
+print(pa.Table.from_batches(batches, schema).num_rows)
 `, stream);
     t.is(Number(rows), 2 * 4096, `pyarrow, cut at byte ${cut}`);
     const sql = spawnSync(process.execPath, [bin, 'sql', cutDir, 'SELECT count(*) AS n FROM spikes'], { encoding: 'utf8' });
