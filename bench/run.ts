@@ -73,7 +73,6 @@ function waitShares(runs: Array<Record<string, any>>): string {
  * what keeps two workers from being twice as fast as one.
  */
 function computeShare(runs: Array<Record<string, any>>, alone: Array<Record<string, any>>, workers: number): string {
-  if (!runs[0].per_worker) return '';
   const share = median(runs.map((r, i) => {
     const mean = r.per_worker.reduce((sum: number, w: Record<string, number>) => sum + w.compute_s, 0) / r.per_worker.length;
     return mean / (alone[i].sim_s / workers);
