@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { tableFromIPC } from 'apache-arrow';
 import { normalizeDescription, runLocal, nn } from '../src/index.ts';
+import { barrierWaitRange } from '../src/cli/runManifest.ts';
+import type { PartitionSummary } from '../src/exchange/messages.ts';
 
 const { describeNetwork } = nn;
 
@@ -168,4 +170,17 @@ test('--workers runs on worker threads with the same spikes, and run.json report
   t.is(b.per_worker[0].neurons + b.per_worker[1].neurons, 1250);
   t.is(b.per_worker[0].synapses + b.per_worker[1].synapses, a.synapses);
   for (const w of b.per_worker) for (const key of ['compute_s', 'wait_s', 'build_s']) t.true(w[key] >= 0, key);
+  // The summary line shows how long the workers waited for each other, as run.json has it.
+  const shares = b.per_worker.map((w: { wait_s: number; compute_s: number }) => Math.round((100 * w.wait_s) / (w.wait_s + w.compute_s)));
+  const shown = /^50 ms on 2 workers in [\d.]+ s \(rtf [\d.]+, build [\d.]+ s, waiting at barriers (\d+)(?:–(\d+))? %\)/m.exec(result.stdout);
+  t.truthy(shown, result.stdout);
+  t.deepEqual([Number(shown![1]), Number(shown![2] ?? shown![1])], [Math.min(...shares), Math.max(...shares)]);
+});
+
+test('the summary line gives the range of the workers\' barrier waits, as shares of their simulation', (t) => {
+  const worker = (wait_s: number, compute_s: number) => ({ wait_s, compute_s }) as PartitionSummary;
+  t.is(barrierWaitRange([worker(0.1, 0.9), worker(0.3, 0.7), worker(0.25, 0.75)]), '10–30 %');
+  t.is(barrierWaitRange([worker(0.07, 0.93), worker(0.0704, 0.9296)]), '7 %');
+  // A run of no steps neither computes nor waits.
+  t.is(barrierWaitRange([worker(0, 0), worker(0, 0)]), '0 %');
 });

@@ -79,3 +79,17 @@ export function runManifest(
     ...(stats.bytes_per_chunk !== undefined ? { bytes_per_chunk: stats.bytes_per_chunk } : {}),
   };
 }
+
+/**
+ * The range of the workers' shares of their simulation time spent waiting at barriers, as the CLI's
+ * summary line shows it ("7–9 %"): how much the workers held each other up.
+ */
+export function barrierWaitRange(perWorker: readonly PartitionSummary[]): string {
+  const shares = perWorker.map((w) => {
+    const simulated = w.wait_s + w.compute_s;
+    return simulated > 0 ? Math.round((100 * w.wait_s) / simulated) : 0;
+  });
+  const low = Math.min(...shares);
+  const high = Math.max(...shares);
+  return low === high ? `${low} %` : `${low}–${high} %`;
+}
