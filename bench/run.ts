@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { barrierWaitShare } from '../src/cli/runManifest.ts';
 
 interface Case {
   name: string;
@@ -62,7 +63,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 function waitShares(runs: Array<Record<string, any>>): string {
   if (!runs[0].per_worker) return '-';
   return runs[0].per_worker
-    .map((_: unknown, w: number) => median(runs.map((r) => r.per_worker[w].wait_s / (r.per_worker[w].wait_s + r.per_worker[w].compute_s))))
+    .map((_: unknown, w: number) => median(runs.map((r) => barrierWaitShare(r.per_worker[w]))))
     .map((share: number) => `${(100 * share).toFixed(0)}%`)
     .join(' ');
 }

@@ -80,15 +80,18 @@ export function runManifest(
   };
 }
 
+/** The share of a worker's simulation time it spent waiting at barriers, 0–1 (0 for a run of no steps). */
+export function barrierWaitShare(worker: Pick<PartitionSummary, 'wait_s' | 'compute_s'>): number {
+  const simulated = worker.wait_s + worker.compute_s;
+  return simulated > 0 ? worker.wait_s / simulated : 0;
+}
+
 /**
  * The range of the workers' shares of their simulation time spent waiting at barriers, as the CLI's
  * summary line shows it ("7–9 %"): how much the workers held each other up.
  */
 export function barrierWaitRange(perWorker: readonly PartitionSummary[]): string {
-  const shares = perWorker.map((w) => {
-    const simulated = w.wait_s + w.compute_s;
-    return simulated > 0 ? Math.round((100 * w.wait_s) / simulated) : 0;
-  });
+  const shares = perWorker.map((w) => Math.round(100 * barrierWaitShare(w)));
   const low = Math.min(...shares);
   const high = Math.max(...shares);
   return low === high ? `${low} %` : `${low}–${high} %`;
