@@ -71,14 +71,19 @@ function waitShares(runs: Array<Record<string, any>>): string {
 /**
  * How long each of `workers` workers computed (its simulation time less its barrier waits) against
  * an even share of a one-worker run's simulation time, in paired repeats: with the barrier waits,
- * what keeps two workers from being twice as fast as one.
+ * what keeps two workers from being twice as fast as one. Then the same for advancing (with the
+ * Poisson counts drawn ahead while waiting, which advancing would otherwise draw) and delivering,
+ * each against the one-worker run's.
  */
 function computeShare(runs: Array<Record<string, any>>, alone: Array<Record<string, any>>, workers: number): string {
-  const share = median(runs.map((r, i) => {
-    const mean = r.per_worker.reduce((sum: number, w: Record<string, number>) => sum + w.compute_s, 0) / r.per_worker.length;
-    return mean / (alone[i].sim_s / workers);
-  }));
-  return `each worker computed ×${share.toFixed(2)} as long as 1/${workers} of the 1-worker run (median)`;
+  const perWorker = (run: Record<string, any>, time: (w: Record<string, number>) => number) =>
+    run.per_worker.reduce((sum: number, w: Record<string, number>) => sum + time(w), 0) / run.per_worker.length;
+  const share = (time: (w: Record<string, number>) => number, whole: (r: Record<string, any>) => number) =>
+    median(runs.map((r, i) => perWorker(r, time) / (whole(alone[i]) / workers))).toFixed(2);
+  const computing = share((w) => w.compute_s, (r) => r.sim_s);
+  const advancing = share((w) => w.advance_s + w.draw_ahead_s, (r) => r.per_worker[0].advance_s);
+  const delivering = share((w) => w.deliver_s, (r) => r.per_worker[0].deliver_s);
+  return `each worker computed ×${computing} as long as 1/${workers} of the 1-worker run (median): advancing ×${advancing} (with drawing ahead), delivering ×${delivering}`;
 }
 
 const header = ['network', 'workers', 'neurons', 'synapses', 'build s', 'sim s/model s', 'rtf', 'wall s', 'events/s', 'peak MiB', 'barrier wait'];

@@ -9,7 +9,8 @@ import type { NetworkDescription } from '../src/ir/description.ts';
 import type { PartitionSummary } from '../src/exchange/messages.ts';
 import type { Recorder } from '../src/monitor/recorder.ts';
 import { SpikeDigest } from '../src/monitor/spikeDigest.ts';
-import type { ThreadRunOptions, ThreadRunStats } from '../src/run/runners.ts';
+import type { RunStats } from '../src/run/runLocal.ts';
+import type { ThreadRunOptions } from '../src/run/runners.ts';
 import { MonitorMerger } from './monitorMerger.ts';
 
 export class RunCollector {
@@ -46,7 +47,7 @@ export class RunCollector {
   }
 
   /** Waits for the last monitor data, closes the recorders and sums the partitions' summaries. */
-  async finish(summaries: readonly PartitionSummary[]): Promise<ThreadRunStats> {
+  async finish(summaries: readonly PartitionSummary[]): Promise<RunStats> {
     await this.merger.reached(this.steps);
     for (const recorder of this.recorders) recorder.finish();
     const neuron_events = summaries.reduce((n, s) => n + s.neuron_events, 0);

@@ -13,7 +13,8 @@ import { checkNetworkFits } from '../src/run/networkFits.ts';
 import { controlBlock, PEER_ABORTED, ThreadBarrier } from '../src/exchange/barrier.ts';
 import { spikeSlab } from '../src/exchange/spikeSlabs.ts';
 import type { PartitionSummary, ThreadMessage } from '../src/exchange/messages.ts';
-import type { ThreadRunOptions, ThreadRunStats } from '../src/run/runners.ts';
+import type { RunStats } from '../src/run/runLocal.ts';
+import type { ThreadRunOptions } from '../src/run/runners.ts';
 import type { PeerPartitionTask } from '../worker/partitionThread.ts';
 import { partitionPool } from '../worker/threadPool.ts';
 import { RunCollector } from './runCollector.ts';
@@ -34,7 +35,7 @@ function defaultWorkers(): number {
   return availableParallelism();
 }
 
-export async function runThreads(description: NetworkDescription, options: ThreadRunOptions): Promise<ThreadRunStats> {
+export async function runThreads(description: NetworkDescription, options: ThreadRunOptions): Promise<RunStats> {
   const workers = options.workers ?? defaultWorkers();
   checkNetworkFits(description, workers, workers);
   const plans = planPartitions(description, workers);

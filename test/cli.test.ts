@@ -169,7 +169,18 @@ test('--workers runs on worker threads with the same spikes, and run.json report
   t.is(b.per_worker.length, 2);
   t.is(b.per_worker[0].neurons + b.per_worker[1].neurons, 1250);
   t.is(b.per_worker[0].synapses + b.per_worker[1].synapses, a.synapses);
-  for (const w of b.per_worker) for (const key of ['compute_s', 'wait_s', 'build_s']) t.true(w[key] >= 0, key);
+  for (const w of b.per_worker) for (const key of ['compute_s', 'wait_s', 'build_s', 'draw_ahead_s']) t.true(w[key] >= 0, key);
+  // What each worker's computing went to: advancing, delivering, drawing ahead, and the rest to sharing spikes.
+  for (const w of b.per_worker) {
+    t.true(w.advance_s > 0 && w.deliver_s > 0, JSON.stringify(w));
+    t.true(w.advance_s + w.deliver_s + w.draw_ahead_s <= w.compute_s + 1e-9, JSON.stringify(w));
+  }
+  // One worker, in this process: the same report, with no waiting and nothing to exchange.
+  t.is(a.per_worker.length, 1);
+  const [alone] = a.per_worker;
+  t.like(alone, { worker: 0, neurons: 1250, synapses: a.synapses, wait_s: 0, draw_ahead_s: 0, native_delivery: a.native_delivery });
+  t.true(alone.advance_s > 0 && alone.deliver_s > 0, JSON.stringify(alone));
+  t.true(Math.abs(alone.compute_s - alone.advance_s - alone.deliver_s) < 1e-9 && alone.compute_s <= a.sim_s, JSON.stringify(alone));
   // The summary line shows how long the workers waited for each other, as run.json has it.
   const shares = b.per_worker.map((w: { wait_s: number; compute_s: number }) => Math.round((100 * w.wait_s) / (w.wait_s + w.compute_s)));
   const shown = /^50 ms on 2 workers in [\d.]+ s \(rtf [\d.]+, build [\d.]+ s, waiting at barriers (\d+)(?:–(\d+))? %\)/m.exec(result.stdout);

@@ -89,6 +89,8 @@ test('nodes host several partitions on threads and give the same spikes, traces 
       t.is(run.spikes_sha256, reference.spikes_sha256, label);
       t.is(run.workers, partitions, label);
       t.deepEqual(run.per_worker.map((w) => w.worker), Array.from({ length: partitions }, (_, i) => i), label);
+      // Where each partition's time went survives the trip from the nodes.
+      for (const w of run.per_worker) t.true(w.advance_s > 0 && w.deliver_s > 0 && w.advance_s + w.deliver_s + w.draw_ahead_s <= w.compute_s + 1e-9, `${label}: ${JSON.stringify(w)}`);
       t.is(run.synapses, reference.synapses, label);
       t.deepEqual((recorder.data['E.spike'] as SpikeMatrix).steps, (local.data['E.spike'] as SpikeMatrix).steps, label);
       t.deepEqual((recorder.data['E.spike'] as SpikeMatrix).neurons, (local.data['E.spike'] as SpikeMatrix).neurons, label);

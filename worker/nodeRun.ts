@@ -168,7 +168,7 @@ export class NodeRun {
       const delivery = await this.nextDelivery(drawing.piece);
       if (delivery.chunk !== chunk) throw new ModelError('INVALID_VALUE', `spikes for chunk ${delivery.chunk} arrived while at chunk ${chunk}`);
       this.relay.release(chunk, delivery.steps, delivery.gids);
-      main.deliver({ steps: delivery.steps, gids: delivery.gids, count: delivery.steps.length }, sending + drawing.spent());
+      main.deliver({ steps: delivery.steps, gids: delivery.gids, count: delivery.steps.length }, sending, drawing.spent());
     }
 
     this.summaries.set(main.partition, wireSummary(main.summary()));

@@ -4,7 +4,6 @@
  * the step. A partition thread drives it in a loop (`partitionThread.ts`); a worker node's main
  * thread drives its own partition chunk by chunk, between messages (`nodeRun.ts`).
  */
-import { nativeDelivery } from '../src/engine/connectivity/nativeDelivery.ts';
 import type { PartitionEngine } from '../src/engine/partitionEngine.ts';
 import type { ChunkSpikes } from '../src/engine/population.ts';
 import type { PartitionSummary } from '../src/exchange/messages.ts';
@@ -52,8 +51,12 @@ export class PartitionFailure extends Error {
 export class PartitionRun {
   /** First step of the chunk being run. */
   first = 0;
+  /** Times so far [ms]: computing (all of the below and sharing and merging spikes), and waiting. */
   private compute = 0;
   private wait = 0;
+  private advancing = 0;
+  private delivering = 0;
+  private drawingAhead = 0;
   /** When the last `advance` ended. */
   private advanced = 0;
 
@@ -85,32 +88,36 @@ export class PartitionRun {
       if (first + n >= steps) this.batcher.flush();
       this.advanced = performance.now();
       this.compute += this.advanced - t0;
+      this.advancing += this.advanced - t0;
     } catch (error) {
       throw new PartitionFailure(this.partition, first, error);
     }
   }
 
   /**
-   * Delivers every partition's spikes of the chunk. `busy`: time since `advance` spent working
-   * (sharing, merging, sending spikes) rather than waiting [ms].
+   * Delivers every partition's spikes of the chunk. Since `advance`, the partition spent
+   * `exchanging` sharing, merging or sending spikes, and `drawingAhead` in `DrawAhead` [ms]; the
+   * rest of that time it waited.
    */
-  deliver(spikes: ChunkSpikes, busy: number): void {
+  deliver(spikes: ChunkSpikes, exchanging: number, drawingAhead: number): void {
     try {
       const t0 = performance.now();
+      const busy = exchanging + drawingAhead;
       this.wait += t0 - this.advanced - busy;
       this.engine.deliver(spikes);
-      this.compute += performance.now() - t0 + busy;
+      const delivered = performance.now() - t0;
+      this.compute += delivered + busy;
+      this.delivering += delivered;
+      this.drawingAhead += drawingAhead;
     } catch (error) {
       throw new PartitionFailure(this.partition, this.first, error);
     }
   }
 
   summary(): PartitionSummary {
-    const { engine } = this;
-    return {
-      worker: this.partition, neurons: engine.neurons, synapses: engine.synapseCount,
+    return this.engine.summary({
       build_s: this.build_s, compute_s: this.compute / 1000, wait_s: this.wait / 1000,
-      neuron_events: engine.neuronEvents, generator_events: engine.generatorEvents, native_delivery: nativeDelivery(),
-    };
+      advance_s: this.advancing / 1000, deliver_s: this.delivering / 1000, draw_ahead_s: this.drawingAhead / 1000,
+    });
   }
 }

@@ -90,7 +90,7 @@ function runPartition(task: PartitionTask, plan: PartitionPlan, exchange: SpikeE
       exchange.wait(chunk, drawing.piece);
       const t2 = performance.now();
       const received = exchange.received(chunk);
-      run.deliver(received, t1 - t0 + drawing.spent() + performance.now() - t2);
+      run.deliver(received, t1 - t0 + performance.now() - t2, drawing.spent());
     }
     return run.summary();
   } catch (error) {

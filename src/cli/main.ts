@@ -104,7 +104,7 @@ async function run(argv: readonly string[], compiled?: CompiledModel): Promise<n
 
   const rates = Object.entries(manifest.populations).map(([name, p]) => `${name} ${p.rate_hz.toFixed(2)} Hz`).join(', ');
   const plural = manifest.workers > 1 ? 's' : '';
-  const waiting = manifest.per_worker ? `, waiting at barriers ${barrierWaitRange(manifest.per_worker)}` : '';
+  const waiting = manifest.workers > 1 ? `, waiting at barriers ${barrierWaitRange(manifest.per_worker)}` : '';
   console.log(`${manifest.t_ms} ms on ${manifest.workers} worker${plural} in ${manifest.sim_s.toFixed(2)} s (rtf ${manifest.rtf.toFixed(3)}, build ${manifest.build_s.toFixed(2)} s${waiting}), ${manifest.synapses} synapses, ${manifest.spikes} spikes`);
   console.log(`rates: ${rates}`);
   console.log(`spikes_sha256 ${manifest.spikes_sha256}`);

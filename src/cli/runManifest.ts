@@ -2,7 +2,6 @@
 import type { NetworkDescription } from '../ir/description.ts';
 import type { RunStats } from '../run/runLocal.ts';
 import type { PartitionSummary } from '../exchange/messages.ts';
-import { nativeDelivery } from '../engine/connectivity/nativeDelivery.ts';
 import { descriptionDigest } from '../monitor/arrowSchema.ts';
 import { spikegridVersion } from '../version.ts';
 
@@ -35,15 +34,18 @@ export interface RunManifest {
    * the same results, at a different speed (`nativeDelivery.ts`).
    */
   native_delivery: boolean;
-  /** Per worker (thread or node): neurons and synapses it held, its time computing and waiting at barriers. */
-  per_worker?: readonly PartitionSummary[];
+  /**
+   * Per worker (one for a run in this process; a thread or a node's partition otherwise): neurons
+   * and synapses it held, its time computing and waiting at barriers, and what the computing went to.
+   */
+  per_worker: readonly PartitionSummary[];
   /** Over gRPC nodes: spike bytes the coordinator sent per chunk, to all nodes together. */
   bytes_per_chunk?: number;
 }
 
 export function runManifest(
   description: NetworkDescription,
-  stats: RunStats & { per_worker?: readonly PartitionSummary[]; bytes_per_chunk?: number },
+  stats: RunStats & { bytes_per_chunk?: number },
   wall_s: number,
 ): RunManifest {
   // steps × dt carries binary rounding (143 × 0.07 = 10.010000000000002); 12 digits drop it.
@@ -74,8 +76,8 @@ export function runManifest(
     spikegrid_version: spikegridVersion,
     node_version: process.versions.node,
     populations,
-    native_delivery: stats.per_worker ? stats.per_worker.every((worker) => worker.native_delivery) : nativeDelivery(),
-    ...(stats.per_worker ? { per_worker: stats.per_worker } : {}),
+    native_delivery: stats.per_worker.every((worker) => worker.native_delivery),
+    per_worker: stats.per_worker,
     ...(stats.bytes_per_chunk !== undefined ? { bytes_per_chunk: stats.bytes_per_chunk } : {}),
   };
 }

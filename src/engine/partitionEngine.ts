@@ -9,12 +9,14 @@
  * - neuron spikes are delivered only between chunks, in canonical order (emit step, source gid,
  *   synapse index), whether they came from this partition or another.
  */
+import type { PartitionSummary } from '../exchange/messages.ts';
 import type { NetworkDescription } from '../ir/description.ts';
 import { Purpose } from '../random/counter.ts';
 import { InternalError } from '../errors.ts';
 import { buildProjection, expectedSynapses, sourceSize } from './connectivity/buildProjection.ts';
 import { rowDelivery, synapticRing, weightSigns, type Receptor, type RowDelivery } from './connectivity/delivery.ts';
 import { toDense } from './connectivity/denseTable.ts';
+import { nativeDelivery } from './connectivity/nativeDelivery.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { deviceFor } from './device.ts';
 import { DcSource, GeneratorSource, PoissonSource, SpikeListSource, type GeneratorLink } from './generators.ts';
@@ -36,6 +38,9 @@ export interface TraceCapture {
   /** Values of this chunk, step-major: `buffer[stepInChunk * (to − from) + i]`. */
   readonly buffer: Float64Array;
 }
+
+/** What a partition's run spent its time on [s], as whoever drives its chunk loop measured it. */
+export type PartitionTimes = Pick<PartitionSummary, 'build_s' | 'compute_s' | 'wait_s' | 'advance_s' | 'deliver_s' | 'draw_ahead_s'>;
 
 export class PartitionEngine {
   readonly chunkSteps: number;
@@ -164,6 +169,14 @@ export class PartitionEngine {
     const { generators } = this;
     for (let g = 0; g < generators.length; g++) if (generators[g].drawAhead()) return true;
     return false;
+  }
+
+  /** How the partition's run went: its size, the events it delivered, and `times`. */
+  summary(times: PartitionTimes): PartitionSummary {
+    return {
+      worker: this.plan.index, neurons: this.neurons, synapses: this.synapseCount, ...times,
+      neuron_events: this.neuronEvents, generator_events: this.generatorEvents, native_delivery: nativeDelivery(),
+    };
   }
 
   /** Delivers a chunk's spikes of the whole network, which must be in canonical (step, gid) order. */

@@ -44,6 +44,15 @@ export interface PartitionSummary {
   readonly compute_s: number;
   /** Time waiting at barriers [s]. */
   readonly wait_s: number;
+  /** Of `compute_s`: advancing chunks — generators, neuron updates, monitored values [s]. */
+  readonly advance_s: number;
+  /** Of `compute_s`: delivering every partition's spikes into this partition's input rings [s]. */
+  readonly deliver_s: number;
+  /**
+   * Of `compute_s`: Poisson counts drawn for later steps while waiting for the other partitions
+   * (`PoissonBank`) [s]. The rest of `compute_s` went to sharing and merging spikes.
+   */
+  readonly draw_ahead_s: number;
   readonly neuron_events: number;
   readonly generator_events: number;
   /** Whether it delivered rows with per-synapse weights or delays (any it had) in C (`nativeDelivery.ts`). */

@@ -5,6 +5,7 @@
  */
 import { buildSynapseTables, PartitionEngine } from '../engine/partitionEngine.ts';
 import { populationOffsets, wholeNetwork } from '../engine/layout.ts';
+import type { PartitionSummary } from '../exchange/messages.ts';
 import type { NetworkDescription } from '../ir/description.ts';
 import { checkNetworkFits } from './networkFits.ts';
 import type { Recorder } from '../monitor/recorder.ts';
@@ -33,6 +34,8 @@ export interface RunStats {
   readonly spikes_sha256: string;
   /** Spikes per population, in description order. */
   readonly population_spikes: readonly number[];
+  /** Per worker (one here): its size and where its time went. */
+  readonly per_worker: readonly PartitionSummary[];
 }
 
 export function runLocal(description: NetworkDescription, options: RunOptions): RunStats {
@@ -48,12 +51,19 @@ export function runLocal(description: NetworkDescription, options: RunOptions): 
   const traceOf = description.monitors.map((_, index) => engine.traces.find((t) => t.monitor === index)?.buffer ?? null);
 
   const simStart = performance.now();
+  let advancing = 0;
+  let delivering = 0;
   options.onProgress?.(0, options.steps);
   for (let first = 0; first < options.steps; first += engine.chunkSteps) {
     const steps = Math.min(engine.chunkSteps, options.steps - first);
+    const t0 = performance.now();
     engine.advance(first, steps);
+    const t1 = performance.now();
     // Every spike of the chunk is delivered before the next chunk reads its input.
     engine.deliver(engine.spikes);
+    const t2 = performance.now();
+    advancing += t1 - t0;
+    delivering += t2 - t1;
     digest.add(engine.spikes);
     const record = { firstStep: first, steps, spikes: engine.spikes, traces: traceOf };
     for (const recorder of recorders) recorder.record(record);
@@ -74,6 +84,10 @@ export function runLocal(description: NetworkDescription, options: RunOptions): 
     spikes: digest.total,
     spikes_sha256: digest.hex(),
     population_spikes: digest.counts,
+    // Nothing to wait for or to draw ahead; recording, on the same thread, is not computing.
+    per_worker: [engine.summary({
+      build_s, compute_s: (advancing + delivering) / 1000, wait_s: 0, advance_s: advancing / 1000, deliver_s: delivering / 1000, draw_ahead_s: 0,
+    })],
   };
 }
 

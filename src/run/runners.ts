@@ -5,7 +5,6 @@
  */
 import { InternalError } from '../errors.ts';
 import type { NetworkDescription } from '../ir/description.ts';
-import type { PartitionSummary } from '../exchange/messages.ts';
 import type { RunOptions, RunStats } from './runLocal.ts';
 
 export interface ThreadRunOptions extends RunOptions {
@@ -17,11 +16,7 @@ export interface ThreadRunOptions extends RunOptions {
   readonly injectFailure?: { worker: number; step: number; kind: 'throw' | 'exit' };
 }
 
-export interface ThreadRunStats extends RunStats {
-  readonly per_worker: readonly PartitionSummary[];
-}
-
-export type ThreadRunner = (description: NetworkDescription, options: ThreadRunOptions) => Promise<ThreadRunStats>;
+export type ThreadRunner = (description: NetworkDescription, options: ThreadRunOptions) => Promise<RunStats>;
 
 let registered: ThreadRunner | null = null;
 
@@ -49,7 +44,7 @@ export interface NodeRunOptions extends Pick<ThreadRunOptions, 'steps' | 'record
   readonly deadlineMs?: number;
 }
 
-export interface NodeRunStats extends ThreadRunStats {
+export interface NodeRunStats extends RunStats {
   /** Spike bytes the coordinator sent per chunk, to all nodes together. */
   readonly bytes_per_chunk: number;
 }
