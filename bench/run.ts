@@ -61,7 +61,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 /** Median share of each worker's simulation time spent waiting at barriers, e.g. "4% 7%". */
 function waitShares(runs: Array<Record<string, any>>): string {
-  if (!runs[0].per_worker) return '-';
+  if (runs[0].per_worker.length < 2) return '-';
   return runs[0].per_worker
     .map((_: unknown, w: number) => median(runs.map((r) => barrierWaitShare(r.per_worker[w]))))
     .map((share: number) => `${(100 * share).toFixed(0)}%`)
