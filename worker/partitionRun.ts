@@ -51,12 +51,13 @@ export class PartitionFailure extends Error {
 export class PartitionRun {
   /** First step of the chunk being run. */
   first = 0;
-  /** Times so far [ms]: computing (all of the below and sharing and merging spikes), and waiting. */
-  private compute = 0;
-  private wait = 0;
+  /** Times so far [ms]: computing is their sum but `wait`. */
   private advancing = 0;
   private delivering = 0;
   private drawingAhead = 0;
+  /** Sharing, merging or sending spikes. */
+  private exchanging = 0;
+  private wait = 0;
   /** When the last `advance` ended. */
   private advanced = 0;
 
@@ -87,7 +88,6 @@ export class PartitionRun {
       this.batcher.add(first, n);
       if (first + n >= steps) this.batcher.flush();
       this.advanced = performance.now();
-      this.compute += this.advanced - t0;
       this.advancing += this.advanced - t0;
     } catch (error) {
       throw new PartitionFailure(this.partition, first, error);
@@ -102,12 +102,10 @@ export class PartitionRun {
   deliver(spikes: ChunkSpikes, exchanging: number, drawingAhead: number): void {
     try {
       const t0 = performance.now();
-      const busy = exchanging + drawingAhead;
-      this.wait += t0 - this.advanced - busy;
+      this.wait += t0 - this.advanced - exchanging - drawingAhead;
       this.engine.deliver(spikes);
-      const delivered = performance.now() - t0;
-      this.compute += delivered + busy;
-      this.delivering += delivered;
+      this.delivering += performance.now() - t0;
+      this.exchanging += exchanging;
       this.drawingAhead += drawingAhead;
     } catch (error) {
       throw new PartitionFailure(this.partition, this.first, error);
@@ -115,8 +113,9 @@ export class PartitionRun {
   }
 
   summary(): PartitionSummary {
+    const computing = this.advancing + this.delivering + this.drawingAhead + this.exchanging;
     return this.engine.summary({
-      build_s: this.build_s, compute_s: this.compute / 1000, wait_s: this.wait / 1000,
+      build_s: this.build_s, compute_s: computing / 1000, wait_s: this.wait / 1000,
       advance_s: this.advancing / 1000, deliver_s: this.delivering / 1000, draw_ahead_s: this.drawingAhead / 1000,
     });
   }
