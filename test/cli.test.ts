@@ -131,6 +131,7 @@ test('bad command lines fail with a message that says what to change, exit code 
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--set', 'size=3'], /--set size: this model has no parameter size; known: n, p/],
     [['run', join(examples, 'cuba.ts')], /--t \(model time in ms\) is missing/],
     [['run', join(examples, 'cuba.ts'), '--t', 'ten'], /--t must be a number, got "ten"/],
+    [['run', join(examples, 'cuba.ts'), '--t', '0.04'], /--t 0.04 ms is less than half a step of dt 0.1 ms, so the run would have no steps; give --t ≥ 0.05/],
     [['run', join(examples, 'seed.ts'), '--t', '10', '--set', 'scale=2'], /takes no --set parameters, got scale/],
     [['run', 'nowhere.ts', '--t', '10'], /MODEL nowhere.ts does not exist/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--dt', '0'], /Network: dt must be > 0, got 0/],

@@ -13,6 +13,7 @@ const valid = () => ({
 const cases: Array<[string, (d: any) => void, string, string]> = [
   ["negative size", (d) => (d.populations[0].size = -5), "INVALID_VALUE", "ExpLIF \"E\": size must be a positive integer, got -5"],
   ["fractional size", (d) => (d.populations[0].size = 2.5), "INVALID_VALUE", "ExpLIF \"E\": size must be a positive integer, got 2.5"],
+  ["size beyond 32-bit indices", (d) => (d.populations[0].size = 3e9), "INVALID_VALUE", "ExpLIF \"E\": size must be at most 2147483647 (neuron indices are 32-bit), got 3000000000"],
   ["unknown param", (d) => (d.populations[0].params = { tau_mm: 5 }), "UNKNOWN_KEY", "ExpLIF \"E\": unknown tau_mm; known: E_L, C_m, tau_m, t_ref, V_th, V_reset, I_e, tau_syn_ex, tau_syn_in, V_rest, tau, R"],
   ["alias conflict", (d) => (d.populations[0].params = { tau: 5, tau_m: 6 }), "INVALID_VALUE", "ExpLIF \"E\": tau and tau_m are the same parameter; give one of them"],
   ["tau_m <= 0", (d) => (d.populations[0].params = { tau_m: 0 }), "INVALID_VALUE", "ExpLIF \"E\": tau_m must be > 0 ms, got 0"],

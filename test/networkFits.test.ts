@@ -31,7 +31,7 @@ test('the memory estimate of the full-scale microcircuit on two workers is its m
   t.notThrows(() => checkNetworkFits(description, 2, 2, 24 * GiB));
   const error = t.throws(() => checkNetworkFits(description, 2, 2, 2 * GiB), { instanceOf: ModelError });
   // The bench measured a peak of 3.7 GiB for this run (bench/README.md).
-  t.regex(error.message, /^the network's synapses need ≈ 3\.7 GiB on this machine \(2 workers, ≈ 149 M synapses each\), more than the 1\.8 GiB it can give them \(90 % of 2\.0 GiB\)/);
+  t.regex(error.message, /^the network needs ≈ 3\.7 GiB on this machine \(2 workers, ≈ 149 M synapses and 38587 neurons each\), more than the 1\.8 GiB it can give it \(90 % of 2\.0 GiB\)/);
 });
 
 test('FixedProb, drawn straight into its table, is counted with a second copy of its targets rather than a connection list', (t) => {
@@ -41,7 +41,16 @@ test('FixedProb, drawn straight into its table, is counted with a second copy of
   });
   // 10⁸ synapses with 16-bit targets (200 MB), their row starts, and the copy trimmed to size (200 MB).
   const error = t.throws(() => checkNetworkFits(description, 1, 1, 0.25 * GiB), { instanceOf: ModelError });
-  t.regex(error.message, /^the network's synapses need ≈ 382 MiB on this machine \(1 worker, ≈ 100 M synapses each\)/);
+  t.regex(error.message, /^the network needs ≈ 382 MiB on this machine \(1 worker, ≈ 100 M synapses and 20000 neurons each\)/);
+});
+
+test('a network of many neurons and no synapses is refused before its neurons are made', (t) => {
+  const description = normalizeDescription({ populations: [{ name: 'a', model: 'LIF', size: 2_000_000_000 }], projections: [] });
+  // v, the generator current, the initial V and one ring slot (8 bytes each), and the refractory count: 36 bytes a neuron.
+  const error = t.throws(() => checkNetworkFits(description, 1, 1, 24 * GiB), { instanceOf: ModelError });
+  t.is(error.message, "the network needs ≈ 67.1 GiB on this machine (1 worker, ≈ 0 synapses and 2000 M neurons each), "
+    + 'more than the 21.6 GiB it can give it (90 % of 24.0 GiB); give it fewer neurons or synapses, or spread it over several machines (--nodes)');
+  t.notThrows(() => checkNetworkFits(description, 4, 0, 24 * GiB));
 });
 
 test('the memory counted is the limit of a container or batch job where it is below the machine’s', (t) => {

@@ -77,6 +77,9 @@ async function run(argv: readonly string[], compiled?: CompiledModel): Promise<n
     throw blameTrace(error, declared.length, args.traces);
   }
   const steps = stepsFor(args.tMs, description.dt);
+  if (steps === 0) {
+    throw new ModelError('INVALID_VALUE', `--t ${args.tMs} ms is less than half a step of dt ${description.dt} ms, so the run would have no steps; give --t ≥ ${description.dt / 2}`);
+  }
   const recorders: Recorder[] = [];
   if (args.out) {
     // Also where nothing is recorded: run.json must not sit beside an earlier run's spikes.

@@ -70,7 +70,8 @@ interface Context {
 }
 
 function requireSize(where: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_SIZE) fail(where, 'size', 'a positive integer', value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(where, 'size', 'a positive integer', value);
+  if (value > MAX_SIZE) fail(where, 'size', `at most ${MAX_SIZE} (neuron indices are 32-bit)`, value);
   return value;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Checks, before anything is built, that the synapses can be held: no worker's table of one
+ * Checks, before anything is built, that the network can be held: no worker's table of one
  * projection longer than a typed array can be (2^32 elements), and the workers of one machine
  * together within its memory, or within the limit a container or batch job sets. Without it, such
  * a network ends in a RangeError from deep inside the build, or in a machine that swaps for minutes
@@ -8,8 +8,9 @@
  * Counts are those `expectedSynapses` gives for the largest share. Bytes follow what
  * `buildProjection` keeps per synapse (target index, and weight and delay where they vary), plus
  * what the largest projection needs while it is built: its connection list while it is sorted, or
- * for a rule drawn row by row (`drawnByRows`), a second copy of its targets as they are trimmed;
- * neurons and input rings are small beside them.
+ * for a rule drawn row by row (`drawnByRows`), a second copy of its targets as they are trimmed.
+ * Neurons are counted at what every model keeps at least (`neuronBytes`); in most networks they
+ * are small beside the synapses, but not in a large network with few synapses.
  */
 import { totalmem } from 'node:os';
 import { ModelError, label } from '../errors.ts';
@@ -17,9 +18,11 @@ import { expectedSynapses, sourceSize } from '../engine/connectivity/buildProjec
 import { MAX_CONNECTIONS } from '../engine/connectivity/connectionList.ts';
 import { drawnByRows } from '../engine/connectivity/rules.ts';
 import { targetIndexBytes } from '../engine/connectivity/synapseTable.ts';
+import { delayBounds } from '../ir/delayBounds.ts';
 import type { NetworkDescription } from '../ir/description.ts';
+import { NEURON_MODELS } from '../ir/models.ts';
 
-/** The share of the memory the synapses may take; the rest is Node's, the neurons' and the rings'. */
+/** The share of the memory the network may take; the rest is Node's. */
 const MEMORY_SHARE = 0.9;
 
 /**
@@ -46,15 +49,35 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
     tables += count * perSynapse + (nPre + 1) * 4 + dense;
     largestList = Math.max(largestList, count * (drawnByRows(projection.conn) ? targetIndexBytes(nLocal) : 8));
   }
-  const needed = here * (tables + largestList);
+  let neurons = 0;
+  let neuronTotal = 0;
+  for (const population of description.populations) {
+    const nLocal = Math.ceil(population.size / partitions);
+    // Its input ring holds a slot per step of the longest delay into it, and the slot being read.
+    let slots = 1;
+    for (const projection of description.projections) {
+      if (projection.post === population.name) slots = Math.max(slots, delayBounds(projection.delay_step)[1] + 1);
+    }
+    neurons += nLocal;
+    neuronTotal += nLocal * neuronBytes(population.model, slots);
+  }
+  const needed = here * (tables + largestList + neuronTotal);
   if (needed > MEMORY_SHARE * memory) {
     const size = (bytes: number) => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`);
-    const count = synapses >= 1e6 ? `${(synapses / 1e6).toFixed(0)} M` : `${Math.round(synapses)}`;
+    const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(0)} M` : `${Math.round(n)}`);
     const workers = here === 1 ? '1 worker' : `${here} workers`;
-    throw new ModelError('UNSUPPORTED', `the network's synapses need ≈ ${size(needed)} on this machine (${workers}, ≈ ${count} synapses each), `
-      + `more than the ${size(MEMORY_SHARE * memory)} it can give them (${100 * MEMORY_SHARE} % of ${size(memory)}); `
-      + 'give it fewer synapses, or spread it over several machines (--nodes)');
+    throw new ModelError('UNSUPPORTED', `the network needs ≈ ${size(needed)} on this machine (${workers}, ≈ ${count(synapses)} synapses and ${count(neurons)} neurons each), `
+      + `more than the ${size(MEMORY_SHARE * memory)} it can give it (${100 * MEMORY_SHARE} % of ${size(memory)}); `
+      + 'give it fewer neurons or synapses, or spread it over several machines (--nodes)');
   }
+}
+
+/**
+ * Bytes a neuron of `model` takes at least: 8 for each recordable variable, its generator current
+ * and its initial V while it is built, 4 for its refractory count, and 8 per slot of one input ring.
+ */
+function neuronBytes(model: string, slots: number): number {
+  return 8 * (NEURON_MODELS[model].variables.length + 2) + 4 + 8 * slots;
 }
 
 /** The memory this process may use: the machine's, or less where a container or batch job limits it (cgroups). */
