@@ -120,3 +120,15 @@ test('a negative run time is refused', (t) => {
   const notANumber = t.throws(() => new nn.SNetLayer(Ok).__call__({ t: Number.NaN }), { instanceOf: ModelError });
   t.is(notANumber?.message, 'run: t must be a duration in ms ≥ 0, got NaN');
 });
+
+test('a worker count that is not a whole number ≥ 1 is refused before any thread starts', (t) => {
+  class Ok extends nn.SNet {
+    setup() {
+      this.a = new nn.ExpLIF({ size: 3 });
+    }
+  }
+  for (const workers of [0, 1.5, -2]) {
+    const error = t.throws(() => new nn.SNetLayer(Ok).__call__({ t: 1, workers }), { instanceOf: ModelError });
+    t.is(error?.message, `run: workers must be a whole number ≥ 1, got ${workers}`);
+  }
+});

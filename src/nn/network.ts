@@ -122,6 +122,9 @@ export class SNetLayer {
     if (!(typeof t === 'number' && t >= 0 && Number.isFinite(t))) {
       throw new ModelError('INVALID_VALUE', `run: t must be a duration in ms ≥ 0, got ${typeof t === 'number' ? t : JSON.stringify(t)}`);
     }
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
+      throw new ModelError('INVALID_VALUE', `run: workers must be a whole number ≥ 1, got ${typeof workers === 'number' ? workers : JSON.stringify(workers)}`);
+    }
     const description = this.build(monitor);
     const recorder = monitor?.recorder;
     const recorders = recorder ? [recorder] : [];
