@@ -70,3 +70,38 @@ test('raster_plot and line_plot write readable PNG files', (t) => {
   }
   t.is(raster, join(dir, 'ExpLIF_0.spike.png'));
 });
+
+test('line_plot with labels draws a legend: a swatch of each line\'s colour in the top right corner', async (t) => {
+  const { loadImage, createCanvas } = await import('@napi-rs/canvas');
+  const dir = mkdtempSync(join(tmpdir(), 'spikegrid-plot-'));
+  const ts = Float64Array.from({ length: 100 }, (_, k) => k + 1);
+  const lines = [0, 1, 2].map((i) => Float64Array.from(ts, (x) => Math.sin(x / 10 + i)));
+  const pixels = async (file: string, labels?: string[]) => {
+    const image = await loadImage(readFileSync(visualization.line_plot(ts, lines, { title: 'three', dir, file, labels })!));
+    const ctx = createCanvas(image.width, image.height).getContext('2d');
+    ctx.drawImage(image, 0, 0);
+    return ctx.getImageData(0, 0, image.width, image.height);
+  };
+  const plain = await pixels('plain.png');
+  const labelled = await pixels('labelled.png', ['neuron 0', 'neuron 1', 'neuron 2']);
+  // The legend is all that differs, and it lies in the top right corner of the plot area.
+  let left = Infinity;
+  let top = Infinity;
+  for (let y = 0; y < plain.height; y++) {
+    for (let x = 0; x < plain.width; x++) {
+      const at = 4 * (y * plain.width + x);
+      if ([0, 1, 2].some((c) => plain.data[at + c] !== labelled.data[at + c])) {
+        left = Math.min(left, x);
+        top = Math.min(top, y);
+        t.true(x > plain.width / 2 && y < plain.height / 3, `pixel (${x}, ${y}) changed outside the corner`);
+      }
+    }
+  }
+  t.true(left < Infinity, 'the legend was drawn');
+  // Each 20-pixel row has its swatch, a short line in its line's colour, left in the box.
+  for (const [i, colour] of [[31, 78, 156], [192, 57, 43], [39, 174, 96]].entries()) {
+    const column = Array.from({ length: 20 }, (_, k) => 4 * ((top + 4 + 20 * i + k) * plain.width + left + 17));
+    t.true(column.some((at) => [0, 1, 2].every((c) => labelled.data[at + c] === colour[c])), `swatch ${i}`);
+  }
+  t.throws(() => visualization.line_plot(ts, lines, { dir, labels: ['one'] }), { message: 'line_plot: labels has 1 entries but there are 3 lines' });
+});

@@ -5,9 +5,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelError } from '../errors.ts';
+import { VARIABLE_UNITS } from '../ir/models.ts';
 import { streamBatches } from '../monitor/arrowFiles.ts';
 import { SpikeMatrix } from '../monitor/results.ts';
 import { line_plot, raster_plot } from '../plot/visualization.ts';
+
+/** Lines in a trace plot up to which each gets a colour of its own and a legend entry. */
+const MAX_LABELLED_LINES = 5;
 
 export async function plotCommand(argv: readonly string[]): Promise<number> {
   const [dir, ...rest] = argv;
@@ -60,7 +64,12 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
     }
   }
   if (values.size === 0) throw new ModelError('UNKNOWN_NAME', `--trace ${trace}: not in ${join(dir, 'traces.arrow')}; record it with --trace ${trace}`);
-  const path = line_plot(ts, [...values.values()], { title: `${trace}`, ylabel: `${trace}`, dir, file: option('--file') ?? `${trace}.png` });
+  const unit = VARIABLE_UNITS[variable];
+  // A legend while each line has a colour of its own.
+  const labels = values.size <= MAX_LABELLED_LINES ? [...values.keys()].map((n) => `neuron ${n}`) : undefined;
+  const path = line_plot(ts, [...values.values()], {
+    title: `${trace}`, ylabel: unit ? `${trace} (${unit})` : trace, labels, dir, file: option('--file') ?? `${trace}.png`,
+  });
   console.log(`wrote ${path}`);
   return 0;
 }

@@ -52,6 +52,9 @@ export const NEURON_MODELS: Readonly<Record<string, NeuronSchema>> = {
   },
 };
 
+/** Units of the recordable state variables, for axis labels. */
+export const VARIABLE_UNITS: Readonly<Record<string, string>> = { v: 'mV', i_syn_ex: 'pA', i_syn_in: 'pA' };
+
 export interface GeneratorSchema {
   readonly params: Readonly<Record<string, ParamSpec>>;
   /** Parameters that are lists rather than numbers. */

@@ -101,6 +101,38 @@ export function drawFrame(xRange: [number, number], yRange: [number, number], op
   return { canvas, ctx, x, y, left, right, top, bottom };
 }
 
+/** A legend in the plot area's top right corner: a short line of each colour, then its label. */
+export function drawLegend(frame: Frame, entries: readonly { label: string; colour: string }[]): void {
+  const { ctx } = frame;
+  ctx.save();
+  ctx.font = '13px DejaVu Sans, sans-serif';
+  const row = 20;
+  const swatch = 22;
+  const width = swatch + 18 + Math.max(...entries.map((e) => ctx.measureText(e.label).width));
+  const left = frame.right - 10 - width;
+  const top = frame.top + 10;
+  // Mostly opaque, so the lines behind stay faintly visible.
+  ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+  ctx.strokeStyle = '#999999';
+  ctx.lineWidth = 1;
+  ctx.fillRect(left, top, width, entries.length * row + 8);
+  ctx.strokeRect(left, top, width, entries.length * row + 8);
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  entries.forEach(({ label, colour }, i) => {
+    const y = top + 4 + row * (i + 0.5);
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 3;
+    ctx.beginPath();
+    ctx.moveTo(left + 6, y);
+    ctx.lineTo(left + 6 + swatch, y);
+    ctx.stroke();
+    ctx.fillStyle = '#222222';
+    ctx.fillText(label, left + swatch + 12, y);
+  });
+  ctx.restore();
+}
+
 function formatTick(value: number): string {
   return Math.abs(value) >= 1e5 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(1) : String(value);
 }

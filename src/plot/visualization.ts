@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { ModelError } from '../errors.ts';
 import { makeOutputDir } from '../outputDir.ts';
 import type { SpikeMatrix } from '../monitor/results.ts';
-import { drawFrame, type FrameOptions } from './axes.ts';
+import { drawFrame, drawLegend, type FrameOptions } from './axes.ts';
 
 export interface PlotOptions extends FrameOptions {
   show?: boolean;
@@ -17,7 +17,12 @@ export interface PlotOptions extends FrameOptions {
   dir?: string;
   /** File name, within `dir`, or a path of its own; default derived from the title. */
   file?: string;
+  /** `line_plot`: one label per line, shown in a legend. */
+  labels?: readonly string[];
 }
+
+/** Colours of successive lines; they repeat after five. */
+const LINE_COLOURS = ['#1f4e9c', '#c0392b', '#27ae60', '#8e44ad', '#e67e22'];
 
 /** Spike raster: one dot per spike, time on x, neuron index on y. */
 export function raster_plot(ts: ArrayLike<number>, spikes: SpikeMatrix, options: PlotOptions = {}): string | undefined {
@@ -52,9 +57,8 @@ export function line_plot(ts: ArrayLike<number>, values: ArrayLike<number> | Arr
   const t0 = ts.length ? ts[0] : 0;
   const t1 = ts.length ? ts[ts.length - 1] : 1;
   const frame = drawFrame([t0, t1], [min - pad, max + pad], { xlabel: 'Time (ms)', ...options });
-  const colours = ['#1f4e9c', '#c0392b', '#27ae60', '#8e44ad', '#e67e22'];
   lines.forEach((line, i) => {
-    frame.ctx.strokeStyle = colours[i % colours.length];
+    frame.ctx.strokeStyle = LINE_COLOURS[i % LINE_COLOURS.length];
     frame.ctx.lineWidth = 1.5;
     frame.ctx.beginPath();
     for (let k = 0; k < line.length; k++) {
@@ -63,6 +67,12 @@ export function line_plot(ts: ArrayLike<number>, values: ArrayLike<number> | Arr
     }
     frame.ctx.stroke();
   });
+  if (options.labels) {
+    if (options.labels.length !== lines.length) {
+      throw new ModelError('LENGTH_MISMATCH', `line_plot: labels has ${options.labels.length} entries but there are ${lines.length} lines`);
+    }
+    drawLegend(frame, options.labels.map((label, i) => ({ label, colour: LINE_COLOURS[i % LINE_COLOURS.length] })));
+  }
   return finish(frame.canvas.toBuffer('image/png'), options, 'line');
 }
 
