@@ -200,6 +200,41 @@ test('a node killed mid-run ends the run within seconds with an error naming it,
   }
 });
 
+test('a node sent SIGTERM mid-run finishes the run, every spike delivered, then exits', async (t) => {
+  const node = await startNode();
+  const exited = new Promise<number | null>((resolve) => node.process.on('exit', resolve));
+  const d = description();
+  const steps = 20_000;
+  const reference = runLocal(d, { steps });
+  const termAt = afterSteps(3000, () => node.process.kill('SIGTERM'));
+  try {
+    const run = await runNodes(d, { steps, nodes: [node.address], token, onProgress: termAt.onProgress });
+    t.true(termAt.time() < Infinity, 'the signal came during the run');
+    t.is(run.spikes_sha256, reference.spikes_sha256);
+    t.is(await exited, 0);
+    t.regex(node.log.join(''), /SIGTERM: stopping once the run in progress, if any, ends; SIGTERM again stops at once/);
+  } finally {
+    stop([node]);
+  }
+});
+
+test('a node sent SIGTERM twice mid-run stops at once, and the run ends with an error naming it', async (t) => {
+  const node = await startNode();
+  const exited = new Promise<number | null>((resolve) => node.process.on('exit', resolve));
+  const termAt = afterSteps(3000, () => {
+    node.process.kill('SIGTERM');
+    setTimeout(() => node.process.kill('SIGTERM'), 200);
+  });
+  try {
+    const error = await t.throwsAsync(runNodes(description(), { steps: 2_000_000, nodes: [node.address], token, deadlineMs: 5000, onProgress: termAt.onProgress }), { instanceOf: NodeError });
+    t.is(error?.node, node.address);
+    t.is(await exited, 128 + 15);
+    t.true(performance.now() - termAt.time() < 15000, 'bounded');
+  } finally {
+    stop([node]);
+  }
+});
+
 test('a node that stops answering ends the run after the deadline with an error naming it', async (t) => {
   const nodes = await Promise.all([startNode(), startNode()]);
   try {

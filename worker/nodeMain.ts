@@ -4,6 +4,7 @@
  * (default 127.0.0.1:7070, loopback), serves runs one after another, and hosts up to N partitions
  * of each on N threads (default: one per available core).
  */
+import { constants as osConstants } from 'node:os';
 import { ModelError } from '../src/errors.ts';
 import { checkHostPort } from '../src/cli/hostPort.ts';
 import { readSecret, readSecretFile } from '../src/cli/secrets.ts';
@@ -37,9 +38,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
     console.log(`spikegrid worker listening on ${node.address} with ${node.threads} thread${node.threads === 1 ? "" : "s"}`);
     await new Promise<void>((resolve) => {
-      const stop = () => void node.close().then(resolve);
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      // The run in progress ends first, so its coordinator gets every spike; a second signal stops
+      // the node at once. It exits itself rather than leave that to the signal: as a container's
+      // first process, Node would not be stopped by it.
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) process.exit(128 + osConstants.signals[signal]);
+        stopping = true;
+        console.error(`spikegrid worker: ${signal}: stopping once the run in progress, if any, ends; ${signal} again stops at once`);
+        void node.close().then(resolve);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
     return 0;
   } catch (error) {
