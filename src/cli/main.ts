@@ -18,6 +18,9 @@ import { loadModel, type CompiledModel } from './loadModel.ts';
 import { ProgressBar } from './progress.ts';
 import { barrierWaitRange, runManifest } from './runManifest.ts';
 
+/** Where stderr is not a terminal (a batch job's log), a progress line this often [ms]. */
+const PROGRESS_LOG_EVERY_MS = 30_000;
+
 export interface MainOptions {
   /** The MODEL file compiled along with the CLI (`bin/compiledCli.mjs`): its path and the URL to import instead. */
   readonly model?: CompiledModel;
@@ -86,7 +89,7 @@ async function run(argv: readonly string[], compiled?: CompiledModel): Promise<n
     prepareRunDir(args.out, '--out');
     if (recording) recorders.push(new ArrowRecorder(args.out));
   }
-  const bar = args.progress && process.stderr.isTTY ? new ProgressBar(process.stderr, args.tMs, description.dt) : null;
+  const bar = args.progress ? new ProgressBar(process.stderr, args.tMs, description.dt, process.stderr.isTTY ? undefined : PROGRESS_LOG_EVERY_MS) : null;
   const onProgress = bar ? (done: number, total: number) => bar.update(done, total) : undefined;
   const onBuildProgress = bar ? (fraction: number) => bar.building(fraction) : undefined;
   const workers = args.workers ?? availableParallelism();

@@ -1,9 +1,11 @@
 /**
  * A one-line progress bar on a terminal: while the network builds, the share of synapses built and
- * the time spent; then simulated time, real-time factor and time left.
+ * the time spent; then simulated time, real-time factor and time left. Where the stream is not a
+ * terminal (a batch job's log), `lineEveryMs` makes it write the same text as a whole line that
+ * often instead, so a long run's log shows how it goes without a line per redraw.
  */
 export class ProgressBar {
-  private lastDraw = 0;
+  private lastDraw: number;
   private readonly startedAt = performance.now();
   /** The first report of simulated steps: the rate is measured from there, so building never counts. */
   private first: { at: number; steps: number } | null = null;
@@ -13,20 +15,26 @@ export class ProgressBar {
   /** While workers build, nothing else redraws the line: this keeps its clock going. */
   private readonly ticker: NodeJS.Timeout;
 
+  /** Least time between two draws [ms]. */
+  private readonly every: number;
+
   constructor(
-    private readonly stream: NodeJS.WriteStream,
+    private readonly stream: NodeJS.WritableStream,
     private readonly totalMs: number,
     private readonly dt: number,
+    private readonly lineEveryMs?: number,
   ) {
     this.stepsTotal = Math.round(totalMs / dt);
-    this.ticker = setInterval(() => this.first === null && this.draw(performance.now()), 1000).unref();
+    this.every = lineEveryMs ?? 100;
+    // A log's first line comes after one interval: a short run writes none.
+    this.lastDraw = lineEveryMs === undefined ? 0 : this.startedAt;
+    this.ticker = setInterval(() => this.first === null && this.drawIfDue(performance.now()), 1000).unref();
   }
 
   /** The fraction of the network's synapses built so far. */
   building(fraction: number): void {
     this.built = fraction;
-    const now = performance.now();
-    if (now - this.lastDraw >= 100) this.draw(now);
+    this.drawIfDue(performance.now());
   }
 
   update(stepsDone: number, stepsTotal: number): void {
@@ -34,19 +42,25 @@ export class ProgressBar {
     this.stepsDone = stepsDone;
     this.stepsTotal = stepsTotal;
     if (stepsDone > 0 && this.first === null) this.first = { at: now, steps: stepsDone };
-    if (now - this.lastDraw < 100 && stepsDone < stepsTotal) return;
-    this.draw(now);
+    // The bar's last draw shows the run complete; a log's summary follows anyway.
+    if (stepsDone >= stepsTotal && this.lineEveryMs === undefined) this.draw(now);
+    else this.drawIfDue(now);
   }
 
   done(): void {
     clearInterval(this.ticker);
-    this.stream.write('\n');
+    if (this.lineEveryMs === undefined) this.stream.write('\n');
+  }
+
+  private drawIfDue(now: number): void {
+    if (now - this.lastDraw >= this.every) this.draw(now);
   }
 
   private draw(now: number): void {
     this.lastDraw = now;
     const building = { fraction: this.built, seconds: (now - this.startedAt) / 1000 };
-    this.stream.write(`\r${progressLine(this.stepsDone, this.stepsTotal, this.totalMs, this.dt, this.first, now, building)}\x1b[K`);
+    const line = progressLine(this.stepsDone, this.stepsTotal, this.totalMs, this.dt, this.first, now, building);
+    this.stream.write(this.lineEveryMs === undefined ? `\r${line}\x1b[K` : `${line}\n`);
   }
 }
 
