@@ -1,3 +1,6 @@
+/** Least time between two draws of the bar [ms]. */
+const BAR_REDRAW_MS = 100;
+
 /**
  * A one-line progress bar on a terminal: while the network builds, the share of synapses built and
  * the time spent; then simulated time, real-time factor and time left. Where the stream is not a
@@ -15,9 +18,6 @@ export class ProgressBar {
   /** While workers build, nothing else redraws the line: this keeps its clock going. */
   private readonly ticker: NodeJS.Timeout;
 
-  /** Least time between two draws [ms]. */
-  private readonly every: number;
-
   constructor(
     private readonly stream: NodeJS.WritableStream,
     private readonly totalMs: number,
@@ -25,7 +25,6 @@ export class ProgressBar {
     private readonly lineEveryMs?: number,
   ) {
     this.stepsTotal = Math.round(totalMs / dt);
-    this.every = lineEveryMs ?? 100;
     // A log's first line comes after one interval: a short run writes none.
     this.lastDraw = lineEveryMs === undefined ? 0 : this.startedAt;
     this.ticker = setInterval(() => this.first === null && this.drawIfDue(performance.now()), 1000).unref();
@@ -53,7 +52,7 @@ export class ProgressBar {
   }
 
   private drawIfDue(now: number): void {
-    if (now - this.lastDraw >= this.every) this.draw(now);
+    if (now - this.lastDraw >= (this.lineEveryMs ?? BAR_REDRAW_MS)) this.draw(now);
   }
 
   private draw(now: number): void {

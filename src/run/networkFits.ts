@@ -50,7 +50,7 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
     largestList = Math.max(largestList, count * (drawnByRows(projection.conn) ? targetIndexBytes(nLocal) : 8));
   }
   let neurons = 0;
-  let neuronTotal = 0;
+  let neuronMemory = 0;
   for (const population of description.populations) {
     const nLocal = Math.ceil(population.size / partitions);
     // Its input ring holds a slot per step of the longest delay into it, and the slot being read.
@@ -59,9 +59,9 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
       if (projection.post === population.name) slots = Math.max(slots, delayBounds(projection.delay_step)[1] + 1);
     }
     neurons += nLocal;
-    neuronTotal += nLocal * neuronBytes(population.model, slots);
+    neuronMemory += nLocal * neuronBytes(population.model, slots);
   }
-  const needed = here * (tables + largestList + neuronTotal);
+  const needed = here * (tables + largestList + neuronMemory);
   if (needed > MEMORY_SHARE * memory) {
     const size = (bytes: number) => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`);
     const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(0)} M` : `${Math.round(n)}`);
