@@ -40,6 +40,9 @@ test('spikegrid run writes run.json with the documented fields and a spikes.arro
   const help = spikegrid('run', '--help');
   t.is(help.status, 0);
   t.regex(help.stdout, /^usage: spikegrid run MODEL --t MS/);
+  const workerHelp = spikegrid('worker', '--help');
+  t.is(workerHelp.status, 0);
+  t.regex(workerHelp.stdout, /^usage: spikegrid worker --listen HOST:PORT/);
   t.is(run.populations.ExpLIF_0.size, 100);
   t.is(run.populations.ExpLIF_0.spikes + run.populations.ExpLIF_1.spikes, run.spikes);
   t.is(run.populations.ExpLIF_0.rate_hz, run.populations.ExpLIF_0.spikes / 100 / 0.02);

@@ -13,6 +13,10 @@ import { startNode } from './grpcNode.ts';
 const USAGE = 'usage: spikegrid worker --listen HOST:PORT [--threads N] --token-file FILE [--tls-cert F --tls-key F]';
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   try {
     const options: Record<string, string> = {};
     for (let i = 0; i < argv.length; i += 2) {
