@@ -37,7 +37,7 @@ const cases: Array<[string, (d: any) => void, string, string]> = [
   ["custom length", (d) => (d.projections[0].conn = { CustomConn: { pre: [0, 1], post: [1] } }), "LENGTH_MISMATCH", "StaticSynapse \"syn\": conn.CustomConn.pre has 2 indices but conn.CustomConn.post has 1"],
   ["monitor unknown name", (d) => (d.monitors[0].target = 'ExpLIF_7'), "UNKNOWN_NAME", "Monitor #0: no population is named \"ExpLIF_7\"; populations: E, I"],
   ["monitor unknown attr", (d) => (d.monitors[0].attr = 'w'), "UNKNOWN_NAME", "Monitor #0: ExpLIF \"E\" has no recordable \"w\"; known: spike, v, i_syn_ex, i_syn_in"],
-  ["monitor slice", (d) => (d.monitors[0].slice = [0, 11]), "INVALID_VALUE", "Monitor #0: slice[1] must be an integer in 1..10, got 11"],
+  ["monitor slice", (d) => (d.monitors[0].slice = [0, 11]), "INVALID_VALUE", "Monitor #0: slice[1] (stop) must be an integer in 1..10, got 11"],
   ["normal sd negative", (d) => (d.projections[0].weight = { Normal: { mean: 1, sd: -1 } }), "INVALID_VALUE", "StaticSynapse \"syn\": weight.Normal.sd must be ≥ 0, got -1"],
   ["uniform low>high", (d) => (d.populations[0].v_init = { Uniform: { low: -50, high: -60 } }), "INVALID_VALUE", "ExpLIF \"E\": v_init.Uniform.high must be > low (-50), got -60"],
   ["rate negative", (d) => (d.generators[0].params.rate = -3), "INVALID_VALUE", "PoissonGenerator \"P\": rate must be ≥ 0 Hz, got -3"],

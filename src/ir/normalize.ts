@@ -322,8 +322,8 @@ function monitor(input: unknown, index: number, populations: PopulationDescripti
   const result: MonitorDescription = { target, attr };
   if (raw.slice !== undefined) {
     if (!Array.isArray(raw.slice) || raw.slice.length !== 2) fail(where, 'slice', '[start, stop]', raw.slice);
-    const start = requireInteger(where, 'slice[0]', raw.slice[0], 0, population.size - 1);
-    const stop = requireInteger(where, 'slice[1]', raw.slice[1], start + 1, population.size);
+    const start = requireInteger(where, 'slice[0] (start)', raw.slice[0], 0, population.size - 1);
+    const stop = requireInteger(where, 'slice[1] (stop)', raw.slice[1], start + 1, population.size);
     result.slice = [start, stop];
   }
   return result;
