@@ -65,7 +65,8 @@ static const char *out_of_bounds(const Rows *rows, size_t n_synapses, size_t rin
     const uint32_t target = rows->targets16 ? rows->targets16[k] : rows->targets32[k];
     if (target >= rows->size) return "a target is outside the ring";
   }
-  if (!rows->delays && !rows->negative) return rows->delay >= rows->slots ? "a delay is not below the ring's slots" : NULL;
+  /* One delay for every synapse: it must fit the ring if there is any synapse to deliver. */
+  if (!rows->delays && !rows->negative) return n > 0 && rows->delay >= rows->slots ? "a delay is not below the ring's slots" : NULL;
   for (size_t k = 0; k < n; k++) {
     const uint32_t delay = rows->delays ? rows->delays[k] : rows->delay;
     const uint32_t slots = rows->negative && !(rows->weights[k] >= 0) ? rows->negative_slots : rows->slots;

@@ -114,11 +114,33 @@ test.serial('the C kernel refuses a table or a row that would take it outside it
   t.throws(() => nativeRows(mixed, 10, into, { ring: new Float64Array(3 * 10), slots: 3 }), { instanceOf: RangeError, message: /delay is not below the ring's slots/ });
   t.throws(() => nativeRows(mixed, 10, into, { ring: new Float64Array(10), slots: 4 }), { instanceOf: RangeError, message: /negative ring is shorter/ });
   t.throws(() => nativeRows(table([2, 3], [1, 1]), 10, into, { ring: new Float64Array(40), slots: 4 }), { instanceOf: TypeError, message: /wrong type/ }, 'both signs need per-synapse weights');
+  // No synapse, nothing to deliver: one delay longer than the ring does not matter.
+  t.notThrows(() => nativeRows(table([], null, 9), 10, into));
   const deliver = nativeRows(table([2, 9], [1, 3]), 10, into)!;
   t.is(deliver(0, 2, 1.5), 2);
   t.is(ring[3 * 10 + 2], 1.5);
   t.is(ring[1 * 10 + 9], 1.5, 'slot (2 + 3) % 4');
   t.throws(() => deliver(1, 0, 1), { instanceOf: RangeError, message: /no such row/ });
+});
+
+test.serial('a worker that holds none of the synapses of a projection with per-synapse weights and one long delay runs, with the same spikes', async (t) => {
+  // One synapse in all: on two workers, one of them holds none, and sizes the ring of `b` by the other projection's short delay.
+  const lonely = normalizeDescription({
+    seed: 4,
+    populations: [{ name: 'a', model: 'LIF', size: 10, params: { I_e: 400 } }, { name: 'b', model: 'LIF', size: 10 }],
+    projections: [
+      { name: 'one', pre: 'a', post: 'b', conn: { FixedTotalNum: { num: 1, multi_conn: true } }, weight: { Uniform: { low: 20, high: 30 } }, delay_step: 30 },
+      { name: 'near', pre: 'a', post: 'b', conn: { One2One: {} }, weight: 2, delay_step: 1 },
+    ],
+    monitors: [{ target: 'b', attr: 'v', slice: [0, 10] }],
+  });
+  const local = new MemoryRecorder();
+  const reference = runLocal(lonely, { steps: 500, recorders: [local] });
+  const threads = new MemoryRecorder();
+  const two = await runThreads(lonely, { steps: 500, workers: 2, recorders: [threads] });
+  t.deepEqual(two.per_worker.map((w) => w.synapses).sort(), [5, 6]);
+  t.is(two.spikes_sha256, reference.spikes_sha256);
+  t.deepEqual((threads.data['b.v'] as TraceMatrix).data, (local.data['b.v'] as TraceMatrix).data);
 });
 
 /** The microcircuit (per-synapse weights and delays) at a small scale, with spikes and a trace. */
