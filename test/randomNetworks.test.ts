@@ -7,6 +7,7 @@
 import test from 'ava';
 import { MemoryRecorder, normalizeDescription, type SpikeMatrix, type TraceMatrix } from '../index.ts';
 import { runThreads } from '../coordinator/runThreads.ts';
+import type { MonitorResults } from '../src/monitor/results.ts';
 import { runLocal } from '../src/run/runLocal.ts';
 
 /** A small linear congruential generator: the networks are the same on every run of the tests. */
@@ -65,7 +66,7 @@ for (const seed of [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233]) {
       const recorder = new MemoryRecorder();
       const run = await runThreads(description, { steps, workers, recorders: [recorder], batchSteps: 23 });
       t.is(run.spikes_sha256, reference.spikes_sha256, `${workers} workers`);
-      for (const key of Object.keys(local.data).filter((k) => k !== 'ts')) {
+      for (const key of (Object.keys(local.data) as Array<keyof MonitorResults>).filter((k) => k !== 'ts')) {
         const [a, b] = [local.data[key], recorder.data[key]] as Array<SpikeMatrix | TraceMatrix>;
         if ('data' in a) t.deepEqual((b as TraceMatrix).data, a.data, `${workers} workers, ${key}`);
         else t.deepEqual([(b as SpikeMatrix).steps, (b as SpikeMatrix).neurons], [a.steps, a.neurons], `${workers} workers, ${key}`);
