@@ -2,13 +2,16 @@
  * Bit-identity across worker counts for networks nobody wrote by hand: small random networks of
  * every neuron model, generator, connection rule, storage and kind of weight and delay, with
  * populations smaller than the worker count and slices of monitors that cross partitions. Each runs
- * in this process and on 2 and 3 worker threads; spikes and traces must be the same, bit for bit.
+ * in this process and on 2 and 3 worker threads, and some over two gRPC worker nodes; spikes and
+ * traces must be the same, bit for bit.
  */
-import test from 'ava';
-import { MemoryRecorder, normalizeDescription, type SpikeMatrix, type TraceMatrix } from '../index.ts';
+import test, { type ExecutionContext } from 'ava';
+import { MemoryRecorder, normalizeDescription, type NetworkDescription, type SpikeMatrix, type TraceMatrix } from '../index.ts';
+import { runNodes } from '../coordinator/runNodes.ts';
 import { runThreads } from '../coordinator/runThreads.ts';
+import { startNode } from '../worker/grpcNode.ts';
 import type { MonitorResults } from '../src/monitor/results.ts';
-import { runLocal } from '../src/run/runLocal.ts';
+import { runLocal, type RunStats } from '../src/run/runLocal.ts';
 
 /** A small linear congruential generator: the networks are the same on every run of the tests. */
 function randomSource(seed: number) {
@@ -57,20 +60,45 @@ function randomNetwork(seed: number) {
   return { description: normalizeDescription({ dt: 0.1, seed: int(0, 1000), populations, generators, projections, monitors }), steps: int(50, 400) };
 }
 
+/** Asserts that `run` gave the reference's spikes, and its recorder the reference's monitor data. */
+function sameAsReference(t: ExecutionContext, label: string, run: RunStats, recorder: MemoryRecorder, reference: RunStats, local: MemoryRecorder) {
+  t.is(run.spikes_sha256, reference.spikes_sha256, label);
+  for (const key of (Object.keys(local.data) as Array<keyof MonitorResults>).filter((k) => k !== 'ts')) {
+    const [a, b] = [local.data[key], recorder.data[key]] as Array<SpikeMatrix | TraceMatrix>;
+    if ('data' in a) t.deepEqual((b as TraceMatrix).data, a.data, `${label}, ${key}`);
+    else t.deepEqual([(b as SpikeMatrix).steps, (b as SpikeMatrix).neurons], [a.steps, a.neurons], `${label}, ${key}`);
+  }
+}
+
+function reference(description: NetworkDescription, steps: number) {
+  const local = new MemoryRecorder();
+  return { reference: runLocal(description, { steps, recorders: [local] }), local };
+}
+
 for (const seed of [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233]) {
   test(`random network ${seed}: the same spikes and traces in this process and on 2 and 3 worker threads`, async (t) => {
     const { description, steps } = randomNetwork(seed);
-    const local = new MemoryRecorder();
-    const reference = runLocal(description, { steps, recorders: [local] });
+    const { reference: stats, local } = reference(description, steps);
     for (const workers of [2, 3]) {
       const recorder = new MemoryRecorder();
       const run = await runThreads(description, { steps, workers, recorders: [recorder], batchSteps: 23 });
-      t.is(run.spikes_sha256, reference.spikes_sha256, `${workers} workers`);
-      for (const key of (Object.keys(local.data) as Array<keyof MonitorResults>).filter((k) => k !== 'ts')) {
-        const [a, b] = [local.data[key], recorder.data[key]] as Array<SpikeMatrix | TraceMatrix>;
-        if ('data' in a) t.deepEqual((b as TraceMatrix).data, a.data, `${workers} workers, ${key}`);
-        else t.deepEqual([(b as SpikeMatrix).steps, (b as SpikeMatrix).neurons], [a.steps, a.neurons], `${workers} workers, ${key}`);
-      }
+      sameAsReference(t, `${workers} workers`, run, recorder, stats, local);
     }
   });
 }
+
+test('random networks: the same spikes and traces over two gRPC worker nodes (1 and 2 partitions) as in this process', async (t) => {
+  const token = 'random-networks-token';
+  const nodes = await Promise.all([1, 2].map((threads) => startNode({ listen: '127.0.0.1:0', token, threads, log: () => {} })));
+  try {
+    for (const seed of [3, 8, 55, 144]) {
+      const { description, steps } = randomNetwork(seed);
+      const { reference: stats, local } = reference(description, steps);
+      const recorder = new MemoryRecorder();
+      const run = await runNodes(description, { steps, nodes: nodes.map((n) => n.address), token, recorders: [recorder], batchSteps: 23 });
+      sameAsReference(t, `network ${seed} over nodes`, run, recorder, stats, local);
+    }
+  } finally {
+    await Promise.all(nodes.map((n) => n.close()));
+  }
+});
