@@ -6,7 +6,7 @@
  */
 import { populationOffsets } from '../src/engine/layout.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
-import type { PartitionSummary } from '../src/exchange/messages.ts';
+import type { MonitorBatch, PartitionSummary } from '../src/exchange/messages.ts';
 import type { Recorder } from '../src/monitor/recorder.ts';
 import { SpikeDigest } from '../src/monitor/spikeDigest.ts';
 import type { RunStats } from '../src/run/runLocal.ts';
@@ -14,12 +14,17 @@ import type { ThreadRunOptions } from '../src/run/runners.ts';
 import { MonitorMerger } from './monitorMerger.ts';
 
 export class RunCollector {
-  readonly merger: MonitorMerger;
+  private readonly merger: MonitorMerger;
   private readonly digest: SpikeDigest;
   private readonly recorders: readonly Recorder[];
   private readonly onBuildProgress: ((fraction: number) => void) | undefined;
   /** Per partition, the fraction of its synapses built. */
   private readonly built: Float64Array;
+  /** What a recorder threw (a full disk, say): it ends the run. */
+  private failure: Error | null = null;
+  /** Rejects with `failure`, for `finish` to stop waiting on data that will not be recorded. */
+  private readonly failed: Promise<never>;
+  private fail!: (error: Error) => void;
 
   constructor(
     description: NetworkDescription,
@@ -38,6 +43,29 @@ export class RunCollector {
       onProgress?.(record.firstStep + record.steps, steps);
     });
     onProgress?.(0, steps);
+    this.failed = new Promise<never>((_, reject) => (this.fail = reject));
+    this.failed.catch(() => {}); // awaited only by `finish`
+  }
+
+  /**
+   * A worker's monitor batch, merged and recorded once every worker's batch of the same steps has
+   * come. Returns false once recording has failed: the caller ends the run, and `finish` and
+   * `throwIfFailed` throw what the recorder threw.
+   */
+  add(batch: MonitorBatch): boolean {
+    if (this.failure) return false;
+    try {
+      this.merger.add(batch);
+      return true;
+    } catch (error) {
+      this.failure = error as Error;
+      this.fail(this.failure);
+      return false;
+    }
+  }
+
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure;
   }
 
   /** Partition `partition` has built `fraction` of its synapses: reports the mean over all partitions. */
@@ -48,7 +76,7 @@ export class RunCollector {
 
   /** Waits for the last monitor data, closes the recorders and sums the partitions' summaries. */
   async finish(summaries: readonly PartitionSummary[]): Promise<RunStats> {
-    await this.merger.reached(this.steps);
+    await Promise.race([this.merger.reached(this.steps), this.failed]);
     for (const recorder of this.recorders) recorder.finish();
     const neuron_events = summaries.reduce((n, s) => n + s.neuron_events, 0);
     const generator_events = summaries.reduce((n, s) => n + s.generator_events, 0);

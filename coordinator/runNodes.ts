@@ -62,10 +62,12 @@ export async function runNodes(description: NetworkDescription, options: NodeRun
       const replies = await Promise.all(streams.map((s) => s.next('spikes', chunk)));
       const lists = replies.map((r) => {
         if (r.kind !== 'spikes' || r.spikes.chunk !== chunk) throw new Error('unreachable');
-        for (const batch of r.spikes.monitors) collector.merger.add(fromWire(batch));
+        for (const batch of r.spikes.monitors) collector.add(fromWire(batch));
         const ids = uint32s(r.spikes.gids);
         return { steps: int32s(r.spikes.steps), gids: ids, count: ids.length };
       });
+      // A recorder that cannot write (a full disk, say) ends the run; closing the streams releases the nodes.
+      collector.throwIfFailed();
       const total = lists.reduce((n, l) => n + l.count, 0);
       if (total > merged.steps.length) merged = emptyChunkSpikes(total * 2);
       mergeSpikes(lists, merged);
@@ -74,7 +76,7 @@ export async function runNodes(description: NetworkDescription, options: NodeRun
       sentBytes += 8 * merged.count * streams.length;
     }
     const summaries = await Promise.all(streams.map((s) => s.next('summary', chunks)));
-    for (const s of summaries) if (s.kind === 'summary') s.summary.monitors.forEach((batch) => collector.merger.add(fromWire(batch)));
+    for (const s of summaries) if (s.kind === 'summary') s.summary.monitors.forEach((batch) => collector.add(fromWire(batch)));
     const perPartition: PartitionSummary[] = summaries
       .flatMap((s) => (s.kind === 'summary' ? s.summary.partitions : []))
       .map(({ partition, ...rest }) => ({ worker: partition, ...rest }));

@@ -52,7 +52,8 @@ export async function runThreads(description: NetworkDescription, options: Threa
       const { port1, port2 } = new MessageChannel();
       ports.push(port1);
       port1.on('message', (message: ThreadMessage) => {
-        if (message.kind === 'batch') collector.merger.add(message.batch);
+        // A recorder that cannot write (a full disk, say) ends the run: the workers are released at once.
+        if (message.kind === 'batch' && !collector.add(message.batch)) barrier.abort();
         else if (message.kind === 'building') collector.building(message.partition, message.fraction);
       });
       const task: PeerPartitionTask = {
@@ -67,6 +68,8 @@ export async function runThreads(description: NetworkDescription, options: Threa
       });
     });
     const settled = await Promise.allSettled(tasks);
+    // The workers that stopped because recording failed did nothing wrong: the recorder's error is the run's.
+    collector.throwIfFailed();
     const rejected = settled.flatMap((s, worker) => (s.status === 'rejected' ? [{ worker, reason: s.reason as Error }] : []));
     if (rejected.length > 0) {
       barrier.abort();

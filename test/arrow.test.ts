@@ -161,14 +161,16 @@ def whole_batches(path):
 
 test('a run killed mid-way leaves every finished batch readable', async (t) => {
   const dir = temp();
-  const child = spawn(process.execPath, [bin, 'run', join(examples, 'brunel.ts'), '--t', '20000', '--set', 'scale=0.2', '--out', dir, '--workers', '1', '--no-progress']);
+  const child = spawn(process.execPath, [bin, 'run', join(examples, 'brunel.ts'), '--t', '60000', '--set', 'scale=0.2', '--out', dir, '--workers', '1', '--no-progress']);
+  // Listening from the start: on a busy machine this process may look again only after the child has gone.
+  const exited = new Promise((resolve) => child.on('exit', resolve));
   const stream = join(dir, 'spikes.arrows');
   // Wait for a few batches of 65536 spikes, then kill the run.
   for (let waited = 0; !(existsSync(stream) && statSync(stream).size > 3e6) && waited < 60000; waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  await new Promise((resolve) => child.on('exit', resolve));
+  await exited;
   t.false(existsSync(join(dir, 'spikes.arrow')), 'the run did not finish');
   const result = JSON.parse(python(`${WHOLE_BATCHES}
 import sys, json

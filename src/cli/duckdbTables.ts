@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBInstance, UINTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
-import { ModelError } from '../errors.ts';
+import { ModelError, OutputError } from '../errors.ts';
 import { streamBatches } from '../monitor/arrowFiles.ts';
 
 const TABLES = ['spikes', 'traces'] as const;
@@ -83,7 +83,11 @@ export async function writeParquet(dir: string): Promise<string[]> {
     const written: string[] = [];
     for (const table of tables) {
       const path = join(dir, `${table}.parquet`);
-      await connection.run(`COPY (SELECT * FROM ${table} ORDER BY step, population, neuron) TO '${path.replaceAll("'", "''")}' (FORMAT parquet)`);
+      try {
+        await connection.run(`COPY (SELECT * FROM ${table} ORDER BY step, population, neuron) TO '${path.replaceAll("'", "''")}' (FORMAT parquet)`);
+      } catch (error) {
+        throw new OutputError(path, error as Error, `the run's Arrow files in ${dir} are complete`);
+      }
       written.push(path);
     }
     return written;

@@ -4,7 +4,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { ModelError } from '../errors.ts';
+import { ModelError, OutputError } from '../errors.ts';
 import { spikegridVersion } from '../version.ts';
 import { normalizeDescription } from '../ir/normalize.ts';
 import { ArrowRecorder } from '../monitor/arrowRecorder.ts';
@@ -54,6 +54,10 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     if (error instanceof Error && (error.name === 'WorkerError' || error.name === 'NodeError')) {
       console.error(`spikegrid: ${error.message}`);
       return 3;
+    }
+    if (error instanceof OutputError) {
+      console.error(`spikegrid: ${error.message}`);
+      return 4;
     }
     throw error;
   }
@@ -106,7 +110,14 @@ async function run(argv: readonly string[], compiled?: CompiledModel): Promise<n
   }
   const written = args.out && recording && args.format === 'parquet' ? await (await import('./duckdbTables.ts')).writeParquet(args.out) : [];
   const manifest = runManifest(description, stats, (performance.now() - wallStart) / 1000);
-  if (args.out) writeFileSync(join(args.out, 'run.json'), JSON.stringify(manifest, null, 2) + '\n');
+  if (args.out) {
+    const path = join(args.out, 'run.json');
+    try {
+      writeFileSync(path, JSON.stringify(manifest, null, 2) + '\n');
+    } catch (error) {
+      throw new OutputError(path, error as Error, 'the run\'s spike and trace files are complete');
+    }
+  }
 
   const rates = Object.entries(manifest.populations).map(([name, p]) => `${name} ${p.rate_hz.toFixed(2)} Hz`).join(', ');
   const plural = manifest.workers > 1 ? 's' : '';

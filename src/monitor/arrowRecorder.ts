@@ -52,7 +52,7 @@ class BatchedColumns {
     this.neuron = new Uint32Array(capacity);
     this.variable = variables ? new Int32Array(capacity) : null;
     this.value = variables ? new Float64Array(capacity) : null;
-    const { sink, close } = fileSink(streamPath);
+    const { sink, close } = fileSink(streamPath, `the batches written before it are kept in ${streamPath}`);
     this.close = close;
     this.writer = new (arrow().RecordBatchStreamWriter)();
     this.writer.reset(sink, schema);
