@@ -1,6 +1,7 @@
 import test from 'ava';
 import { normalizeDescription } from '../src/ir/normalize.ts';
-import { ModelError, nn, setPlatform, MonitorBS, MonitorConf } from '../src/index.ts';
+import { ModelError, nn, setPlatform, MemoryRecorder, MonitorBS, MonitorConf } from '../src/index.ts';
+import { runLocal } from '../src/run/runLocal.ts';
 
 /** A valid description that each case below breaks in one place. */
 const valid = () => ({
@@ -131,4 +132,26 @@ test('a worker count that is not a whole number ≥ 1 is refused before any thre
     const error = t.throws(() => new nn.SNetLayer(Ok).__call__({ t: 1, workers }), { instanceOf: ModelError });
     t.is(error?.message, `run: workers must be a whole number ≥ 1, got ${workers}`);
   }
+});
+
+test('MemoryRecorder refuses, before the network is built, traces that one array or the memory cannot hold', (t) => {
+  const traced = (size: number) => normalizeDescription({
+    populations: [{ name: 'E', model: 'LIF', size }],
+    projections: [{ name: 'rec', pre: 'E', post: 'E', conn: { FixedProb: { p: 0.001 } }, weight: 0.1 }],
+    monitors: [{ target: 'E', attr: 'v' }],
+  });
+  const advice = 'monitor fewer neurons (a slice) or a shorter run, or record to files (ArrowRecorder, `spikegrid run --out`)';
+  let built = false;
+  const onBuildProgress = () => (built = true);
+  const tooLong = t.throws(() => runLocal(traced(100_000), { steps: 50_000, recorders: [new MemoryRecorder()], onBuildProgress }), { instanceOf: ModelError });
+  t.is(tooLong.message, `MemoryRecorder: E.v would hold 5000000000 values (100000 neurons × 50000 steps), more than one array can (4294967296); ${advice}`);
+  const real = process.constrainedMemory;
+  try {
+    process.constrainedMemory = () => 2 ** 30;
+    const tooBig = t.throws(() => runLocal(traced(10_000), { steps: 20_000, recorders: [new MemoryRecorder()], onBuildProgress }), { instanceOf: ModelError });
+    t.is(tooBig.message, `MemoryRecorder: the traces would take ≈ 1.5 GiB, more than the 922 MiB a run may take here (90 % of 1.0 GiB); ${advice}`);
+  } finally {
+    process.constrainedMemory = real;
+  }
+  t.false(built, 'nothing was built');
 });

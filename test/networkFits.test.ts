@@ -1,7 +1,8 @@
 import test from 'ava';
 import { ModelError, nn, normalizeDescription } from '../index.ts';
 import { totalmem } from 'node:os';
-import { checkNetworkFits, machineMemory } from '../src/run/networkFits.ts';
+import { checkNetworkFits } from '../src/run/networkFits.ts';
+import { machineMemory } from '../src/machineMemory.ts';
 import pd14 from '../examples/pd14.ts';
 
 const GiB = 2 ** 30;

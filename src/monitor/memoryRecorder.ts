@@ -3,7 +3,9 @@
  * (memory per spike), traces as preallocated steps × neurons arrays.
  */
 import { populationOffsets } from '../engine/layout.ts';
+import { ModelError } from '../errors.ts';
 import type { NetworkDescription } from '../ir/description.ts';
+import { formatBytes, machineMemory, MEMORY_SHARE } from '../machineMemory.ts';
 import type { ChunkRecord } from './chunkRecord.ts';
 import { sliceOf, type Recorder, type RunInfo } from './recorder.ts';
 import { SpikeMatrix, TraceMatrix, type MonitorResults } from './results.ts';
@@ -25,6 +27,7 @@ export class MemoryRecorder implements Recorder {
   private results: MonitorResults | null = null;
 
   begin({ description, steps }: RunInfo): void {
+    checkTracesFit(description, steps);
     this.description = description;
     this.totalSteps = steps;
     this.results = null;
@@ -76,5 +79,29 @@ export class MemoryRecorder implements Recorder {
   get data(): MonitorResults {
     if (!this.results) throw new Error('MemoryRecorder: no finished run to read yet');
     return this.results;
+  }
+}
+
+/** Values one array can hold. */
+const MAX_ARRAY_LENGTH = 2 ** 32;
+
+/**
+ * Refuses, before the run starts, traces that one array cannot hold or that would not fit in the
+ * memory: kept in memory, they grow with every step, and would fail late, deep in the run.
+ */
+function checkTracesFit(description: NetworkDescription, steps: number, memory = machineMemory()): void {
+  const advice = 'monitor fewer neurons (a slice) or a shorter run, or record to files (ArrowRecorder, `spikegrid run --out`)';
+  let values = 0;
+  description.monitors.forEach((monitor, index) => {
+    if (monitor.attr === 'spike') return;
+    const [from, to] = sliceOf(description, index);
+    const count = steps * (to - from);
+    if (count > MAX_ARRAY_LENGTH) {
+      throw new ModelError('UNSUPPORTED', `MemoryRecorder: ${monitor.target}.${monitor.attr} would hold ${count} values (${to - from} neurons × ${steps} steps), more than one array can (${MAX_ARRAY_LENGTH}); ${advice}`);
+    }
+    values += count;
+  });
+  if (8 * values > MEMORY_SHARE * memory) {
+    throw new ModelError('UNSUPPORTED', `MemoryRecorder: the traces would take ≈ ${formatBytes(8 * values)}, more than the ${formatBytes(MEMORY_SHARE * memory)} a run may take here (${100 * MEMORY_SHARE} % of ${formatBytes(memory)}); ${advice}`);
   }
 }

@@ -12,7 +12,6 @@
  * Neurons are counted at what every model keeps at least (`neuronBytes`); in most networks they
  * are small beside the synapses, but not in a large network with few synapses.
  */
-import { totalmem } from 'node:os';
 import { ModelError, label } from '../errors.ts';
 import { expectedSynapses, sourceSize } from '../engine/connectivity/buildProjection.ts';
 import { MAX_CONNECTIONS } from '../engine/connectivity/connectionList.ts';
@@ -21,9 +20,8 @@ import { targetIndexBytes } from '../engine/connectivity/synapseTable.ts';
 import { delayBounds } from '../ir/delayBounds.ts';
 import type { NetworkDescription } from '../ir/description.ts';
 import { NEURON_MODELS } from '../ir/models.ts';
+import { formatBytes, machineMemory, MEMORY_SHARE } from '../machineMemory.ts';
 
-/** The share of the memory the network may take; the rest is Node's. */
-const MEMORY_SHARE = 0.9;
 
 /**
  * `partitions`: how many workers share each population; `here`: how many of them run on this
@@ -63,11 +61,10 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
   }
   const needed = here * (tables + largestList + neuronMemory);
   if (needed > MEMORY_SHARE * memory) {
-    const size = (bytes: number) => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`);
     const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(0)} M` : `${Math.round(n)}`);
     const workers = here === 1 ? '1 worker' : `${here} workers`;
-    throw new ModelError('UNSUPPORTED', `the network needs ≈ ${size(needed)} on this machine (${workers}, ≈ ${count(synapses)} synapses and ${count(neurons)} neurons each), `
-      + `more than the ${size(MEMORY_SHARE * memory)} it can give it (${100 * MEMORY_SHARE} % of ${size(memory)}); `
+    throw new ModelError('UNSUPPORTED', `the network needs ≈ ${formatBytes(needed)} on this machine (${workers}, ≈ ${count(synapses)} synapses and ${count(neurons)} neurons each), `
+      + `more than the ${formatBytes(MEMORY_SHARE * memory)} it can give it (${100 * MEMORY_SHARE} % of ${formatBytes(memory)}); `
       + 'give it fewer neurons or synapses, or spread it over several machines (--nodes)');
   }
 }
@@ -78,10 +75,4 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
  */
 function neuronBytes(model: string, slots: number): number {
   return 8 * (NEURON_MODELS[model].variables.length + 2) + 4 + 8 * slots;
-}
-
-/** The memory this process may use: the machine's, or less where a container or batch job limits it (cgroups). */
-export function machineMemory(): number {
-  const limit = process.constrainedMemory?.() ?? 0;
-  return limit > 0 && limit < totalmem() ? limit : totalmem();
 }

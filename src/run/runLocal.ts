@@ -41,13 +41,14 @@ export interface RunStats {
 export function runLocal(description: NetworkDescription, options: RunOptions): RunStats {
   checkNetworkFits(description, 1, 1);
   const recorders = options.recorders ?? [];
+  // Before the build, as on threads and nodes: a recorder that refuses the run does so at once.
+  for (const recorder of recorders) recorder.begin({ description, steps: options.steps });
   const buildStart = performance.now();
   const plan = wholeNetwork(description);
   const engine = new PartitionEngine(description, plan, buildSynapseTables(description, plan, options.onBuildProgress));
   const build_s = (performance.now() - buildStart) / 1000;
 
   const digest = new SpikeDigest(populationOffsets(description));
-  for (const recorder of recorders) recorder.begin({ description, steps: options.steps });
   const traceOf = description.monitors.map((_, index) => engine.traces.find((t) => t.monitor === index)?.buffer ?? null);
 
   const simStart = performance.now();
