@@ -52,9 +52,12 @@ export async function runThreads(description: NetworkDescription, options: Threa
       const { port1, port2 } = new MessageChannel();
       ports.push(port1);
       port1.on('message', (message: ThreadMessage) => {
-        // A recorder that cannot write (a full disk, say) ends the run: the workers are released at once.
-        if (message.kind === 'batch' && !collector.add(message.batch)) barrier.abort();
-        else if (message.kind === 'building') collector.building(message.partition, message.fraction);
+        if (message.kind === 'batch') {
+          // A recorder that cannot write (a full disk, say) ends the run: the workers are released at once.
+          if (!collector.add(message.batch)) barrier.abort();
+        } else if (message.kind === 'building') {
+          collector.building(message.partition, message.fraction);
+        }
       });
       const task: PeerPartitionTask = {
         description, plans, worker, steps: options.steps, control, slabs, port: port2,

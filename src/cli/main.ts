@@ -115,7 +115,7 @@ async function run(argv: readonly string[], compiled?: CompiledModel): Promise<n
     try {
       writeFileSync(path, JSON.stringify(manifest, null, 2) + '\n');
     } catch (error) {
-      throw new OutputError(path, error as Error, 'the run\'s spike and trace files are complete');
+      throw new OutputError(path, error as Error, 'the rest of the run\'s output is complete');
     }
   }
 

@@ -3,7 +3,7 @@
  * byte sink that writes straight to a file descriptor, and a reader that pulls a stream file in
  * slices.
  */
-import { closeSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import type { AsyncByteQueue, RecordBatch, Schema } from 'apache-arrow';
 import { OutputError } from '../errors.ts';
 import { arrow } from './arrowLibrary.ts';
@@ -73,7 +73,7 @@ export function streamToFile(streamPath: string, filePath: string, schema: Schem
   } catch (error) {
     // The stream still holds everything: give back the space the copy took.
     close();
-    unlinkSync(partial);
+    rmSync(partial, { force: true });
     throw error;
   }
   close();

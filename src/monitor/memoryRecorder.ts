@@ -89,7 +89,7 @@ const MAX_ARRAY_LENGTH = 2 ** 32;
  * Refuses, before the run starts, traces that one array cannot hold or that would not fit in the
  * memory: kept in memory, they grow with every step, and would fail late, deep in the run.
  */
-function checkTracesFit(description: NetworkDescription, steps: number, memory = machineMemory()): void {
+function checkTracesFit(description: NetworkDescription, steps: number): void {
   const advice = 'monitor fewer neurons (a slice) or a shorter run, or record to files (ArrowRecorder, `spikegrid run --out`)';
   let values = 0;
   description.monitors.forEach((monitor, index) => {
@@ -101,6 +101,7 @@ function checkTracesFit(description: NetworkDescription, steps: number, memory =
     }
     values += count;
   });
+  const memory = machineMemory();
   if (8 * values > MEMORY_SHARE * memory) {
     throw new ModelError('UNSUPPORTED', `MemoryRecorder: the traces would take ≈ ${formatBytes(8 * values)}, more than the ${formatBytes(MEMORY_SHARE * memory)} a run may take here (${100 * MEMORY_SHARE} % of ${formatBytes(memory)}); ${advice}`);
   }
