@@ -10,7 +10,7 @@ export function modelParams<T extends Record<string, number | string | boolean>>
 ): T {
   const result = { ...defaults } as Record<string, unknown>;
   for (const [name, value] of Object.entries(given ?? {})) {
-    if (!(name in defaults)) {
+    if (!Object.hasOwn(defaults, name)) {
       throw new ModelError('UNKNOWN_KEY', `--set ${name}: this model has no parameter ${name}; known: ${Object.keys(defaults).join(', ')}`);
     }
     if (typeof value !== typeof defaults[name]) {

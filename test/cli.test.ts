@@ -82,6 +82,21 @@ test('a JSON description runs like a model module', (t) => {
   t.is(run.populations.n.spikes, 2 * 4);
 });
 
+test('populations named like Object properties are listed in run.json and plotted like any other', (t) => {
+  const dir = temp();
+  const neurons = { model: 'LIF', params: { I_e: 400 } };
+  const description = { populations: [{ name: '__proto__', size: 3, ...neurons }, { name: 'constructor', size: 2, ...neurons }] };
+  writeFileSync(join(dir, 'net.json'), JSON.stringify(description));
+  const result = spikegrid('run', join(dir, 'net.json'), '--t', '50', '--out', dir, '--workers', '2');
+  t.is(result.status, 0, result.stderr);
+  t.regex(result.stdout, /^rates: __proto__ \d+\.\d\d Hz, constructor \d+\.\d\d Hz$/m);
+  const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+  t.deepEqual(Object.keys(run.populations), ['__proto__', 'constructor']);
+  t.is(run.populations.__proto__.size, 3);
+  t.is(run.populations.__proto__.spikes + run.populations.constructor.spikes, run.spikes);
+  t.is(spikegrid('plot', dir, '--raster', '__proto__').status, 0);
+});
+
 test('a model time that is not a whole number of steps runs round(t/dt) steps and says how long that is', (t) => {
   const dir = temp();
   const description = { populations: [{ name: 'n', model: 'LIF', size: 2, params: { I_e: 400 } }] };
@@ -132,8 +147,11 @@ test('bad command lines fail with a message that says what to change, exit code 
     // Node's own recursive mkdir never returns for a path under /proc.
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', '/proc/spikegrid-out'], /--out \/proc\/spikegrid-out: cannot make \/proc\/spikegrid-out \(ENOENT/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--set', 'size=3'], /--set size: this model has no parameter size; known: n, p/],
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--set', 'toString=3'], /--set toString: this model has no parameter toString; known: n, p/],
     [['run', join(examples, 'cuba.ts')], /--t \(model time in ms\) is missing/],
     [['run', join(examples, 'cuba.ts'), '--t', 'ten'], /--t must be a number, got "ten"/],
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--workers', '2', '--t', '20'], /^spikegrid: --t is given twice; give it once\n$/],
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--set', 'n=100', '--set', 'n=200'], /^spikegrid: --set n is given twice; give it once\n$/],
     [['run', join(examples, 'cuba.ts'), '--t', '0.04'], /--t 0.04 ms is less than half a step of dt 0.1 ms, so the run would have no steps; give --t ≥ 0.05/],
     [['run', join(examples, 'seed.ts'), '--t', '10', '--set', 'scale=2'], /takes no --set parameters, got scale/],
     [['run', 'nowhere.ts', '--t', '10'], /MODEL nowhere.ts does not exist/],

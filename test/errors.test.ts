@@ -21,6 +21,8 @@ const cases: Array<[string, (d: any) => void, string, string]> = [
   ["V_reset >= V_th", (d) => (d.populations[0].params = { V_reset: -50, V_th: -55 }), "INVALID_VALUE", "ExpLIF \"E\": V_reset must be below V_th (-55 mV), got -50"],
   ["R and C_m", (d) => (d.populations[0].params = { R: 1, C_m: 2 }), "INVALID_VALUE", "ExpLIF \"E\": give either R or C_m, not both (C_m = tau_m / R)"],
   ["unknown model", (d) => (d.populations[0].model = 'Izhikevich'), "UNKNOWN_NAME", "Population #0: unknown neuron model \"Izhikevich\"; known: ExpLIF, LIF"],
+  ["a model named as an Object property", (d) => (d.populations[0].model = 'toString'), "UNKNOWN_NAME", "Population #0: unknown neuron model \"toString\"; known: ExpLIF, LIF"],
+  ["a generator model named as an Object property", (d) => (d.generators[0].model = 'constructor'), "UNKNOWN_NAME", "Generator #0: unknown generator model \"constructor\"; known: PoissonGenerator, DCGenerator, SpikeGenerator"],
   ["duplicate name", (d) => (d.populations[1].name = 'E'), "DUPLICATE_NAME", "LIF \"E\": the name is already taken; names must be unique"],
   ["dt 0", (d) => (d.dt = 0), "INVALID_VALUE", "Network: dt must be > 0, got 0"],
   ["seed negative", (d) => (d.seed = -1), "INVALID_VALUE", "Network: seed must be an integer in 0..4294967295, got -1"],

@@ -33,10 +33,19 @@ const USAGE = [
   '       spikegrid --version',
 ].join('\n');
 
+/** Options that may be given several times, each adding to the others. */
+const REPEATABLE = ['--set', '--trace'];
+
 export function parseRunArgs(argv: readonly string[]): RunArgs {
   const args: Partial<RunArgs> & { set: RunArgs['set'] } = { set: {}, record: true, progress: true, traces: [], format: 'arrow' };
+  // Options given once; a second one is more likely a slip than a wish to override the first.
+  const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg.startsWith('--') && !REPEATABLE.includes(arg)) {
+      if (seen.has(arg)) throw new ModelError('INVALID_VALUE', `${arg} is given twice; give it once`);
+      seen.add(arg);
+    }
     const value = () => {
       const v = argv[++i];
       if (v === undefined || v.startsWith('--')) throw new ModelError('INVALID_VALUE', `${arg} needs a value; ${USAGE}`);
@@ -62,7 +71,9 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
         const pair = value();
         const eq = pair.indexOf('=');
         if (eq <= 0) throw new ModelError('INVALID_VALUE', `--set needs name=value, got ${JSON.stringify(pair)}`);
-        args.set[pair.slice(0, eq)] = parseSetValue(pair.slice(eq + 1));
+        const name = pair.slice(0, eq);
+        if (Object.hasOwn(args.set, name)) throw new ModelError('INVALID_VALUE', `--set ${name} is given twice; give it once`);
+        args.set[name] = parseSetValue(pair.slice(eq + 1));
         break;
       }
       case '--workers': {

@@ -51,11 +51,11 @@ export function runManifest(
   // steps × dt carries binary rounding (143 × 0.07 = 10.010000000000002); 12 digits drop it.
   const t_ms = Number((stats.steps * description.dt).toPrecision(12));
   const modelS = t_ms / 1000;
-  const populations: RunManifest['populations'] = {};
-  description.populations.forEach((p, i) => {
+  // Built as own entries, so that a population named `__proto__` is one too.
+  const populations: RunManifest['populations'] = Object.fromEntries(description.populations.map((p, i) => {
     const spikes = stats.population_spikes[i];
-    populations[p.name] = { size: p.size, spikes, rate_hz: modelS > 0 ? spikes / p.size / modelS : 0 };
-  });
+    return [p.name, { size: p.size, spikes, rate_hz: modelS > 0 ? spikes / p.size / modelS : 0 }];
+  }));
   return {
     t_ms,
     dt_ms: description.dt,

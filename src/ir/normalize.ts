@@ -87,7 +87,8 @@ function objectName(kind: string, index: number, raw: Record<string, unknown>): 
 function population(input: unknown, index: number, claim: (kind: string, name: string) => void): PopulationDescription {
   const raw = requireRecord(`Population #${index}`, 'population', input);
   const model = requireString(`Population #${index}`, 'model', raw.model);
-  const schema = NEURON_MODELS[model];
+  // Own names only: `toString` is no model.
+  const schema = Object.hasOwn(NEURON_MODELS, model) ? NEURON_MODELS[model] : undefined;
   if (!schema) throw new ModelError('UNKNOWN_NAME', `Population #${index}: unknown neuron model "${model}"; known: ${knownNames(NEURON_MODELS)}`);
   const name = objectName(model, index, raw);
   const where = label(model, name);
@@ -128,7 +129,7 @@ function population(input: unknown, index: number, claim: (kind: string, name: s
 function generator(input: unknown, index: number, dt: number, claim: (kind: string, name: string) => void): GeneratorDescription {
   const raw = requireRecord(`Generator #${index}`, 'generator', input);
   const model = requireString(`Generator #${index}`, 'model', raw.model);
-  const schema = GENERATOR_MODELS[model];
+  const schema = Object.hasOwn(GENERATOR_MODELS, model) ? GENERATOR_MODELS[model] : undefined;
   if (!schema) throw new ModelError('UNKNOWN_NAME', `Generator #${index}: unknown generator model "${model}"; known: ${knownNames(GENERATOR_MODELS)}`);
   const name = objectName(model, index, raw);
   const where = label(model, name);
