@@ -49,6 +49,7 @@ const cases: Array<[string, (d: any) => void, string, string]> = [
   ["delay and delay_step", (d) => (d.projections[0] = { ...d.projections[0], delay: 1, delay_step: 2 }), "INVALID_VALUE", "StaticSynapse \"syn\": give either delay (ms) or delay_step (steps), not both"],
   ["unknown top-level key", (d) => (d.neurons = []), "UNKNOWN_KEY", "Network: unknown neurons; known: version, platform, dt, seed, populations, generators, projections, monitors"],
   ["v_init array length", (d) => (d.populations[0].v_init = [1, 2]), "LENGTH_MISMATCH", "ExpLIF \"E\": v_init has 2 values but there are 10 neurons"],
+  ["normal window with almost none of the distribution", (d) => (d.populations[0].v_init = { Normal: { mean: -65, sd: 2, min: -59, max: -50 } }), "INVALID_VALUE", "ExpLIF \"E\": v_init.Normal: [min, max] = [-59, -50] holds 0.13 % of Normal(-65, 2); values outside it are drawn again, so it must hold at least 1 %: widen it or move the mean"],
 ];
 
 test('the valid description passes', (t) => {

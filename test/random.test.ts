@@ -1,6 +1,7 @@
 import test from 'ava';
 import { Purpose, bits32, streamKey, uniform } from '../src/random/counter.ts';
 import { standardNormal } from '../src/random/ziggurat.ts';
+import { normalCdf } from '../src/random/distributions.ts';
 
 test('uniform numbers of one stream are uniform on (0, 1) (χ² over 64 bins)', (t) => {
   const { hi, lo } = streamKey(1, Purpose.connect, 3, 4);
@@ -78,4 +79,12 @@ test('standard normals follow the normal distribution in 34 bins and in both tai
   const chi2 = counts.reduce((sum, observed, i) => sum + (observed - expected[i]) ** 2 / expected[i], 0);
   // 33 degrees of freedom: the 99.9th percentile is 63.9.
   t.true(chi2 < 63.9, `χ² ${chi2.toFixed(1)}; counts ${counts.join(' ')}`);
+});
+
+test('normalCdf agrees with Φ to within 2·10⁻⁷, and is 0 and 1 at the ends', (t) => {
+  // Φ(z) from tables (scipy.stats.norm.cdf).
+  const table: Array<[number, number]> = [[0, 0.5], [1, 0.8413447460685429], [-1, 0.15865525393145707], [2, 0.9772498680518208], [-3, 0.0013498980316301035], [5, 0.9999997133484281]];
+  for (const [z, phi] of table) t.true(Math.abs(normalCdf(z) - phi) < 2e-7, `Φ(${z}) = ${normalCdf(z)}, not ${phi}`);
+  t.is(normalCdf(-Infinity), 0);
+  t.is(normalCdf(Infinity), 1);
 });

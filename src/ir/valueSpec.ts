@@ -2,6 +2,10 @@
 import type { ValueSpec } from './description.ts';
 import { fail, isRecord, pluginEntry, rejectUnknownKeys, requireFinite, requireNonNegative } from './checks.ts';
 import { ModelError } from '../errors.ts';
+import { normalCdf } from '../random/distributions.ts';
+
+/** The least share of a normal distribution that its [min, max] window must hold. */
+const MIN_WINDOW_MASS = 0.01;
 
 export interface ValueRules {
   /** How many elements an array must have, or why arrays are not allowed here. */
@@ -56,6 +60,14 @@ export function checkValueSpec(where: string, field: string, value: unknown, rul
   }
   if (normal.min !== undefined && normal.max !== undefined && !(normal.max > normal.min)) {
     fail(where, `${path}.max`, `> min (${normal.min})`, normal.max);
+  }
+  // Draws outside [min, max] are drawn again, a bounded number of times, then clamped: a window
+  // that holds little of the distribution would give values piled at its edge.
+  const [low, high] = [normal.min ?? -Infinity, normal.max ?? Infinity];
+  const mass = sd > 0 ? normalCdf((high - mean) / sd) - normalCdf((low - mean) / sd) : Number(mean >= low && mean <= high);
+  if (mass < MIN_WINDOW_MASS) {
+    throw new ModelError('INVALID_VALUE', `${where}: ${path}: [min, max] = [${low}, ${high}] holds ${(100 * mass).toPrecision(2)} % of Normal(${mean}, ${sd}); `
+      + `values outside it are drawn again, so it must hold at least ${100 * MIN_WINDOW_MASS} %: widen it or move the mean`);
   }
   return { Normal: normal };
 }

@@ -136,3 +136,10 @@ export function uniformIndex(hi: number, lo: number, counter: number, n: number)
   return Math.floor((bits32(hi, lo, counter) + 0.5) * 2.3283064365386963e-10 * n);
 }
 
+/** Φ(z), the standard normal distribution function, to within 1.5·10⁻⁷ (Abramowitz & Stegun 7.1.26). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
