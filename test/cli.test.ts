@@ -152,6 +152,7 @@ test('bad command lines fail with a message that says what to change, exit code 
     [['run', join(examples, 'cuba.ts'), '--t', 'ten'], /--t must be a number, got "ten"/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--workers', '2', '--t', '20'], /^spikegrid: --t is given twice; give it once\n$/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--set', 'n=100', '--set', 'n=200'], /^spikegrid: --set n is given twice; give it once\n$/],
+    [['run', join(examples, 'seed.ts'), '--t', '1e6', '--dt', '0.0001'], /^spikegrid: a run of 1000000 ms in steps of 0\.0001 ms would take 10000000000 steps, more than spikegrid counts \(2147483647\); run it in parts, or with a larger dt\n$/],
     [['run', join(examples, 'cuba.ts'), '--t', '0.04'], /--t 0.04 ms is less than half a step of dt 0.1 ms, so the run would have no steps; give --t ≥ 0.05/],
     [['run', join(examples, 'seed.ts'), '--t', '10', '--set', 'scale=2'], /takes no --set parameters, got scale/],
     [['run', 'nowhere.ts', '--t', '10'], /MODEL nowhere.ts does not exist/],

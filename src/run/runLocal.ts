@@ -7,6 +7,7 @@ import { buildSynapseTables, PartitionEngine } from '../engine/partitionEngine.t
 import { populationOffsets, wholeNetwork } from '../engine/layout.ts';
 import type { PartitionSummary } from '../exchange/messages.ts';
 import type { NetworkDescription } from '../ir/description.ts';
+import { ModelError } from '../errors.ts';
 import { checkNetworkFits } from './networkFits.ts';
 import type { Recorder } from '../monitor/recorder.ts';
 import { SpikeDigest } from '../monitor/spikeDigest.ts';
@@ -92,7 +93,14 @@ export function runLocal(description: NetworkDescription, options: RunOptions): 
   };
 }
 
+/** Steps are counted in 32 bits (spike lists, monitor data): a run has at most this many. */
+export const MAX_STEPS = 2 ** 31 - 1;
+
 /** Steps in a run of `tMs`: round(t/dt). */
 export function stepsFor(tMs: number, dt: number): number {
-  return Math.round(tMs / dt);
+  const steps = Math.round(tMs / dt);
+  if (steps > MAX_STEPS) {
+    throw new ModelError('UNSUPPORTED', `a run of ${tMs} ms in steps of ${dt} ms would take ${steps} steps, more than spikegrid counts (${MAX_STEPS}); run it in parts, or with a larger dt`);
+  }
+  return steps;
 }
