@@ -14,7 +14,7 @@ import { GUIDE_BITS, PoissonSampler, countFrom } from '../random/distributions.t
 import type { RowDelivery } from './connectivity/delivery.ts';
 import { DRAW_PIECE, PoissonBank, drawAhead, takeStep } from './poissonBank.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
-import { specialise } from './specialise.ts';
+import { specialiseFor } from './specialise.ts';
 
 /** One projection from a generator into a local population. */
 export interface GeneratorLink {
@@ -86,7 +86,7 @@ export class PoissonSource extends GeneratorSource {
     const bankable = thresholds !== null && sampler.largestCount <= 255 && keyHi.length > 0;
     const bank = new PoissonBank(bankable ? keyHi.length : 0);
     this.drawAhead = bankable
-      ? specialise(drawAhead, keyHi, keyLo, thresholds, guide!, 32 - GUIDE_BITS, countFrom, mixCounter, keyedBits,
+      ? specialiseFor(keyHi.length, drawAhead, keyHi, keyLo, thresholds, guide!, 32 - GUIDE_BITS, countFrom, mixCounter, keyedBits,
         this.firstStep, this.stopStep, bank.counts, bank.state, bank.steps, DRAW_PIECE)
       : () => false;
     const only = links.length === 1 ? links[0] : null;
@@ -96,13 +96,13 @@ export class PoissonSource extends GeneratorSource {
       // which changes no sum.
       const { rowStart, targets, weight, delay } = only.table;
       const targetOf = Uint32Array.from(this.activeOutputs, (j) => targets[rowStart[j]]);
-      this.emit = specialise(poissonEmitOneEach, keyHi, keyLo, thresholds, guide!, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
+      this.emit = specialiseFor(keyHi.length, poissonEmitOneEach, keyHi, keyLo, thresholds, guide!, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
         this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize, bank.counts, bank.state, bank.steps, takeStep);
       return;
     }
     const deliveries = links.map((l) => l.deliver);
     const single = deliveries.length === 1 ? deliveries[0] : null;
-    this.emit = specialise(poissonEmit, this.activeOutputs, keyHi, keyLo, sampler, thresholds, guide, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
+    this.emit = specialiseFor(this.activeOutputs.length, poissonEmit, this.activeOutputs, keyHi, keyLo, sampler, thresholds, guide, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
       this.firstStep, this.stopStep, single, deliveries, bank.counts, bank.state, bank.steps, takeStep);
   }
 }

@@ -2,10 +2,10 @@
  * Row delivery: puts what one source emitted at one step into the input rings of its targets,
  * through one projection's synapses. Every variant adds `amount × weight` to slot
  * `(step + delay) % slots` of each target's ring, walking the row in synapse order, and returns
- * the number of synapses reached. Each projection gets its own specialised function (see
- * `specialise`).
+ * the number of synapses reached. Each projection gets its own specialised function, or a small
+ * one a shared one (see `specialise`).
  */
-import { specialise } from '../specialise.ts';
+import { specialiseFor } from '../specialise.ts';
 import { nativeRows } from './nativeDelivery.ts';
 import type { InputRings } from '../population.ts';
 import type { DenseSynapseTable } from './denseTable.ts';
@@ -54,21 +54,21 @@ export function rowDelivery(
     : [target.ringPositive, target.ringNegative, ringSlots.positive, ringSlots.negative];
   if ('present' in table) {
     const delays = table.delays ?? new Uint16Array(0);
-    return specialise(denseRows, table.present, table.weights, delays, table.delays !== null, table.delay, table.rowCount, table.nTargets,
+    return specialiseFor(table.present.length, denseRows, table.present, table.weights, delays, table.delays !== null, table.delay, table.rowCount, table.nTargets,
       positive, negative, size, positiveSlots, negativeSlots);
   }
   const { ring, slots } = receptor === 'current' ? { ring: positive, slots: positiveSlots } : synapticRing(target, signs);
   if (table.weights === null && table.delays === null) {
-    return specialise(uniformRows, table.rowStart, table.targets, table.weight, table.delay, ring, size, slots);
+    return specialiseFor(table.count, uniformRows, table.rowStart, table.targets, table.weight, table.delay, ring, size, slots);
   }
   // A current, or a model with one synaptic input (both signs share its ring), needs no choice either.
   if (signs !== 'both' || positive === negative) {
     return nativeRows(table, size, { ring, slots })
-      ?? specialise(oneRingRows, table.rowStart, table.targets, table.weights ?? new Float64Array(0), table.weights !== null, table.weight,
+      ?? specialiseFor(table.count, oneRingRows, table.rowStart, table.targets, table.weights ?? new Float64Array(0), table.weights !== null, table.weight,
         table.delays ?? new Uint16Array(0), table.delays !== null, table.delay, ring, size, slots);
   }
   return nativeRows(table, size, { ring: positive, slots: positiveSlots }, { ring: negative, slots: negativeSlots })
-    ?? specialise(mixedRows, table.rowStart, table.targets, table.weights!, table.delays ?? new Uint16Array(0), table.delays !== null, table.delay,
+    ?? specialiseFor(table.count, mixedRows, table.rowStart, table.targets, table.weights!, table.delays ?? new Uint16Array(0), table.delays !== null, table.delay,
       positive, negative, size, positiveSlots, negativeSlots);
 }
 

@@ -10,7 +10,7 @@
  * read at step t acts from step t + 1.
  */
 import type { ChunkSpikes, NeuronPopulation, PopulationInit, RingSlots } from '../population.ts';
-import { specialise } from '../specialise.ts';
+import { specialiseFor } from '../specialise.ts';
 
 /** ∫ propagator from a synaptic current with time constant tauSyn to V (NEST's propagator_32). */
 export function currentToVoltage(tauSyn: number, tauM: number, cM: number, h: number): number {
@@ -70,7 +70,7 @@ export class ExpLifPopulation implements NeuronPopulation {
     this.iIn = new Float64Array(size);
     this.iDc = new Float64Array(size);
     this.refractory = new Int32Array(size);
-    this.step = specialise(expLifStep, this, this.p22, this.p11ex, this.p11in, this.p21ex, this.p21in, this.p20, this.iE, this.theta, this.vReset, this.refractorySteps, init.currentInput);
+    this.step = specialiseFor(size, expLifStep, this, this.p22, this.p11ex, this.p11in, this.p21ex, this.p21in, this.p20, this.iE, this.theta, this.vReset, this.refractorySteps, init.currentInput);
   }
 
   readonly step: (t: number, out: ChunkSpikes) => void;

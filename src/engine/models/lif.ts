@@ -7,7 +7,7 @@
  * Exact integration: V ← P33·V + P30·(I_e + I_dc) + Σw, then threshold and reset, as NEST does it.
  */
 import type { ChunkSpikes, NeuronPopulation, PopulationInit, RingSlots } from '../population.ts';
-import { specialise } from '../specialise.ts';
+import { specialiseFor } from '../specialise.ts';
 
 export class LifPopulation implements NeuronPopulation {
   readonly name: string;
@@ -52,7 +52,7 @@ export class LifPopulation implements NeuronPopulation {
     this.v = init.vInit.map((v) => v - p.E_L);
     this.iDc = new Float64Array(size);
     this.refractory = new Int32Array(size);
-    this.step = specialise(lifStep, this, this.p33, this.p30, this.iE, this.theta, this.vReset, this.vMin, this.refractorySteps, init.currentInput);
+    this.step = specialiseFor(size, lifStep, this, this.p33, this.p30, this.iE, this.theta, this.vReset, this.vMin, this.refractorySteps, init.currentInput);
   }
 
   readonly step: (t: number, out: ChunkSpikes) => void;
