@@ -31,7 +31,7 @@ export function specialise<A extends unknown[], R>(factory: (...args: A) => R, .
  * them, on one worker: 3.5–3.9 s for 100 ms of model time with a copy each, 0.22–0.24 s with
  * shared kernels (three runs each, the same spikes).
  */
-export const SPECIALISE_FROM = 64;
+const SPECIALISE_FROM = 64;
 
 /** `specialise` for a kernel over `elements` elements, or the shared `factory` for a small one. */
 export function specialiseFor<A extends unknown[], R>(elements: number, factory: (...args: A) => R, ...args: A): R {

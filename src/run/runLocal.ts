@@ -94,7 +94,7 @@ export function runLocal(description: NetworkDescription, options: RunOptions): 
 }
 
 /** Steps are counted in 32 bits (spike lists, monitor data): a run has at most this many. */
-export const MAX_STEPS = 2 ** 31 - 1;
+const MAX_STEPS = 2 ** 31 - 1;
 
 /** Steps in a run of `tMs`: round(t/dt). */
 export function stepsFor(tMs: number, dt: number): number {
