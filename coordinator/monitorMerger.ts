@@ -34,15 +34,27 @@ export class MonitorMerger {
     if (this.waiting && this.nextStep >= this.waiting.steps) this.waiting.resolve();
   }
 
-  private waiting: { steps: number; resolve: () => void } | null = null;
+  private waiting: { steps: number; resolve: () => void; reject: (error: Error) => void } | null = null;
+  /** Why no more data will be merged (a recorder failed), once it is so. */
+  private stopped: Error | null = null;
 
-  /** Resolves once `steps` steps have been merged (the last batches may still be in flight). */
+  /**
+   * Resolves once `steps` steps have been merged (the last batches may still be in flight); rejects
+   * with the reason given to `stop`, if it comes first.
+   */
   reached(steps: number, timeoutMs = 30000): Promise<void> {
+    if (this.stopped) return Promise.reject(this.stopped);
     if (this.nextStep >= steps) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new InternalError(`monitor data stopped at step ${this.nextStep} of ${steps}`)), timeoutMs);
-      this.waiting = { steps, resolve: () => (clearTimeout(timer), resolve()) };
+      this.waiting = { steps, resolve: () => (clearTimeout(timer), resolve()), reject: (error) => (clearTimeout(timer), reject(error)) };
     });
+  }
+
+  /** No more data will be merged, for `reason`: whoever waits in `reached` hears it now. */
+  stop(reason: Error): void {
+    this.stopped = reason;
+    this.waiting?.reject(reason);
   }
 
   private merge(batches: MonitorBatch[]): ChunkRecord {

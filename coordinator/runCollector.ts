@@ -22,9 +22,6 @@ export class RunCollector {
   private readonly built: Float64Array;
   /** What a recorder threw (a full disk, say): it ends the run. */
   private failure: Error | null = null;
-  /** Rejects with `failure`, for `finish` to stop waiting on data that will not be recorded. */
-  private readonly failed: Promise<never>;
-  private fail!: (error: Error) => void;
 
   constructor(
     description: NetworkDescription,
@@ -43,8 +40,6 @@ export class RunCollector {
       onProgress?.(record.firstStep + record.steps, steps);
     });
     onProgress?.(0, steps);
-    this.failed = new Promise<never>((_, reject) => (this.fail = reject));
-    this.failed.catch(() => {}); // awaited only by `finish`
   }
 
   /**
@@ -59,7 +54,7 @@ export class RunCollector {
       return true;
     } catch (error) {
       this.failure = error as Error;
-      this.fail(this.failure);
+      this.merger.stop(this.failure);
       return false;
     }
   }
@@ -76,7 +71,7 @@ export class RunCollector {
 
   /** Waits for the last monitor data, closes the recorders and sums the partitions' summaries. */
   async finish(summaries: readonly PartitionSummary[]): Promise<RunStats> {
-    await Promise.race([this.merger.reached(this.steps), this.failed]);
+    await this.merger.reached(this.steps);
     for (const recorder of this.recorders) recorder.finish();
     const neuron_events = summaries.reduce((n, s) => n + s.neuron_events, 0);
     const generator_events = summaries.reduce((n, s) => n + s.generator_events, 0);

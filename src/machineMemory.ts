@@ -1,8 +1,11 @@
 /**
- * How much memory a run may count on, for the checks that refuse what cannot fit before anything
- * is built or allocated (`run/networkFits.ts`, `MemoryRecorder`).
+ * What a run may count on, for the checks that refuse what cannot fit before anything is built or
+ * allocated (`run/networkFits.ts`, `MemoryRecorder`): the memory, and how long one array may be.
  */
 import { totalmem } from 'node:os';
+
+/** The elements one typed array may have. */
+export const MAX_ARRAY_LENGTH = 2 ** 32;
 
 /** The share of the memory a run's data may take; the rest is Node's. */
 export const MEMORY_SHARE = 0.9;

@@ -16,3 +16,9 @@ export function simulate(raw: Record<string, unknown>, tMs: number): { descripti
 export function population(name: string, model: string, size: number, params: Record<string, number> = {}, v_init?: unknown) {
   return { name, model, size, params, ...(v_init !== undefined ? { v_init } : {}) };
 }
+
+/** Numbers in [0, 1) from a small linear congruential generator: the same on every run of the tests. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+}

@@ -6,6 +6,7 @@ import { nativeDelivery, nativeDeliveryPath, nativeRows, useNativeDelivery } fro
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
 import { runLocal } from '../src/run/runLocal.ts';
 import pd14 from '../examples/pd14.ts';
+import { seededRandom } from './helpers.ts';
 
 // The tests switch between the kernels, so they run one at a time.
 const addon = nativeDeliveryPath();
@@ -30,8 +31,7 @@ test.serial('npm ci builds the native delivery kernel, and runs use it', (t) => 
  * a third of the weights are negative, with delays that fit the shorter negative ring.
  */
 function randomTable(rows: number, size: number, perSynapseWeight: boolean, perSynapseDelay: boolean, wide: boolean, bothSigns: boolean): SynapseTable {
-  let state = 7;
-  const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const random = seededRandom(7);
   const rowStart = new Uint32Array(rows + 1);
   for (let r = 0; r < rows; r++) rowStart[r + 1] = rowStart[r] + Math.floor(random() * 300);
   const count = rowStart[rows];

@@ -6,17 +6,17 @@
  * traces must be the same, bit for bit.
  */
 import test, { type ExecutionContext } from 'ava';
-import { MemoryRecorder, normalizeDescription, type NetworkDescription, type SpikeMatrix, type TraceMatrix } from '../index.ts';
+import { MemoryRecorder, type SpikeMatrix, type TraceMatrix } from '../index.ts';
 import { runNodes } from '../coordinator/runNodes.ts';
 import { runThreads } from '../coordinator/runThreads.ts';
 import { startNode } from '../worker/grpcNode.ts';
 import type { MonitorResults } from '../src/monitor/results.ts';
-import { runLocal, type RunStats } from '../src/run/runLocal.ts';
+import type { RunStats } from '../src/run/runLocal.ts';
+import { seededRandom, simulate } from './helpers.ts';
 
-/** A small linear congruential generator: the networks are the same on every run of the tests. */
+/** Whole numbers and choices, the same on every run of the tests. */
 function randomSource(seed: number) {
-  let state = seed;
-  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const next = seededRandom(seed);
   return {
     int: (low: number, high: number) => low + Math.floor(next() * (high - low + 1)),
     pick: <T>(options: readonly T[]): T => options[Math.floor(next() * options.length)],
@@ -57,32 +57,27 @@ function randomNetwork(seed: number) {
     { target: p.name, attr: 'spike' },
     { target: p.name, attr: p.model === 'ExpLIF' ? pick(['v', 'i_syn_ex', 'i_syn_in']) : 'v', slice: [0, Math.min(p.size, 7)] },
   ]);
-  return { description: normalizeDescription({ dt: 0.1, seed: int(0, 1000), populations, generators, projections, monitors }), steps: int(50, 400) };
+  return { raw: { dt: 0.1, seed: int(0, 1000), populations, generators, projections, monitors }, tMs: int(50, 400) / 10 };
 }
 
 /** Asserts that `run` gave the reference's spikes, and its recorder the reference's monitor data. */
-function sameAsReference(t: ExecutionContext, label: string, run: RunStats, recorder: MemoryRecorder, reference: RunStats, local: MemoryRecorder) {
-  t.is(run.spikes_sha256, reference.spikes_sha256, label);
-  for (const key of (Object.keys(local.data) as Array<keyof MonitorResults>).filter((k) => k !== 'ts')) {
-    const [a, b] = [local.data[key], recorder.data[key]] as Array<SpikeMatrix | TraceMatrix>;
+function sameAsReference(t: ExecutionContext, label: string, run: RunStats, recorder: MemoryRecorder, reference: { stats: RunStats; mon: MonitorResults }) {
+  t.is(run.spikes_sha256, reference.stats.spikes_sha256, label);
+  for (const key of (Object.keys(reference.mon) as Array<keyof MonitorResults>).filter((k) => k !== 'ts')) {
+    const [a, b] = [reference.mon[key], recorder.data[key]] as Array<SpikeMatrix | TraceMatrix>;
     if ('data' in a) t.deepEqual((b as TraceMatrix).data, a.data, `${label}, ${key}`);
     else t.deepEqual([(b as SpikeMatrix).steps, (b as SpikeMatrix).neurons], [a.steps, a.neurons], `${label}, ${key}`);
   }
 }
 
-function reference(description: NetworkDescription, steps: number) {
-  const local = new MemoryRecorder();
-  return { reference: runLocal(description, { steps, recorders: [local] }), local };
-}
-
 for (const seed of [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233]) {
   test(`random network ${seed}: the same spikes and traces in this process and on 2 and 3 worker threads`, async (t) => {
-    const { description, steps } = randomNetwork(seed);
-    const { reference: stats, local } = reference(description, steps);
+    const { raw, tMs } = randomNetwork(seed);
+    const reference = simulate(raw, tMs);
     for (const workers of [2, 3]) {
       const recorder = new MemoryRecorder();
-      const run = await runThreads(description, { steps, workers, recorders: [recorder], batchSteps: 23 });
-      sameAsReference(t, `${workers} workers`, run, recorder, stats, local);
+      const run = await runThreads(reference.description, { steps: reference.stats.steps, workers, recorders: [recorder], batchSteps: 23 });
+      sameAsReference(t, `${workers} workers`, run, recorder, reference);
     }
   });
 }
@@ -92,11 +87,11 @@ test('random networks: the same spikes and traces over two gRPC worker nodes (1 
   const nodes = await Promise.all([1, 2].map((threads) => startNode({ listen: '127.0.0.1:0', token, threads, log: () => {} })));
   try {
     for (const seed of [3, 8, 55, 144]) {
-      const { description, steps } = randomNetwork(seed);
-      const { reference: stats, local } = reference(description, steps);
+      const { raw, tMs } = randomNetwork(seed);
+      const reference = simulate(raw, tMs);
       const recorder = new MemoryRecorder();
-      const run = await runNodes(description, { steps, nodes: nodes.map((n) => n.address), token, recorders: [recorder], batchSteps: 23 });
-      sameAsReference(t, `network ${seed} over nodes`, run, recorder, stats, local);
+      const run = await runNodes(reference.description, { steps: reference.stats.steps, nodes: nodes.map((n) => n.address), token, recorders: [recorder], batchSteps: 23 });
+      sameAsReference(t, `network ${seed} over nodes`, run, recorder, reference);
     }
   } finally {
     await Promise.all(nodes.map((n) => n.close()));

@@ -8,10 +8,7 @@ import { ModelError } from '../errors.ts';
 import { VARIABLE_UNITS } from '../ir/models.ts';
 import { streamBatches } from '../monitor/arrowFiles.ts';
 import { SpikeMatrix } from '../monitor/results.ts';
-import { line_plot, raster_plot } from '../plot/visualization.ts';
-
-/** Lines in a trace plot up to which each gets a colour of its own and a legend entry. */
-const MAX_LABELLED_LINES = 5;
+import { LINE_COLOURS, line_plot, raster_plot } from '../plot/visualization.ts';
 
 export async function plotCommand(argv: readonly string[]): Promise<number> {
   const [dir, ...rest] = argv;
@@ -66,7 +63,7 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
   if (values.size === 0) throw new ModelError('UNKNOWN_NAME', `--trace ${trace}: not in ${join(dir, 'traces.arrow')}; record it with --trace ${trace}`);
   const unit = VARIABLE_UNITS[variable];
   // A legend while each line has a colour of its own.
-  const labels = values.size <= MAX_LABELLED_LINES ? [...values.keys()].map((n) => `neuron ${n}`) : undefined;
+  const labels = values.size <= LINE_COLOURS.length ? [...values.keys()].map((n) => `neuron ${n}`) : undefined;
   const path = line_plot(ts, [...values.values()], {
     title: `${trace}`, ylabel: unit ? `${trace} (${unit})` : trace, labels, dir, file: option('--file') ?? `${trace}.png`,
   });

@@ -5,7 +5,7 @@
 import { populationOffsets } from '../engine/layout.ts';
 import { ModelError } from '../errors.ts';
 import type { NetworkDescription } from '../ir/description.ts';
-import { formatBytes, machineMemory, MEMORY_SHARE } from '../machineMemory.ts';
+import { formatBytes, machineMemory, MAX_ARRAY_LENGTH, MEMORY_SHARE } from '../machineMemory.ts';
 import type { ChunkRecord } from './chunkRecord.ts';
 import { sliceOf, type Recorder, type RunInfo } from './recorder.ts';
 import { SpikeMatrix, TraceMatrix, type MonitorResults } from './results.ts';
@@ -81,9 +81,6 @@ export class MemoryRecorder implements Recorder {
     return this.results;
   }
 }
-
-/** Values one array can hold. */
-const MAX_ARRAY_LENGTH = 2 ** 32;
 
 /**
  * Refuses, before the run starts, traces that one array cannot hold or that would not fit in the

@@ -22,7 +22,7 @@ export interface PlotOptions extends FrameOptions {
 }
 
 /** Colours of successive lines; they repeat after five. */
-const LINE_COLOURS = ['#1f4e9c', '#c0392b', '#27ae60', '#8e44ad', '#e67e22'];
+export const LINE_COLOURS = ['#1f4e9c', '#c0392b', '#27ae60', '#8e44ad', '#e67e22'];
 
 /** Spike raster: one dot per spike, time on x, neuron index on y. */
 export function raster_plot(ts: ArrayLike<number>, spikes: SpikeMatrix, options: PlotOptions = {}): string | undefined {

@@ -31,7 +31,10 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
   let tables = 0;
   let largestList = 0;
   let synapses = 0;
+  /** Per target population, the longest delay into it [steps]. */
+  const longestDelay = new Map<string, number>();
   for (const projection of description.projections) {
+    longestDelay.set(projection.post, Math.max(longestDelay.get(projection.post) ?? 0, delayBounds(projection.delay_step)[1]));
     const nPre = sourceSize(description, projection);
     const nPost = description.populations.find((p) => p.name === projection.post)!.size;
     // The largest share: populations split into contiguous slices as even as can be.
@@ -52,10 +55,7 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
   for (const population of description.populations) {
     const nLocal = Math.ceil(population.size / partitions);
     // Its input ring holds a slot per step of the longest delay into it, and the slot being read.
-    let slots = 1;
-    for (const projection of description.projections) {
-      if (projection.post === population.name) slots = Math.max(slots, delayBounds(projection.delay_step)[1] + 1);
-    }
+    const slots = (longestDelay.get(population.name) ?? 0) + 1;
     neurons += nLocal;
     neuronMemory += nLocal * neuronBytes(population.model, slots);
   }

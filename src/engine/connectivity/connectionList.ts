@@ -6,8 +6,10 @@
  * projection to the next is a call V8 cannot inline, and cost about as much as drawing the
  * connection (≈ 12 ns on top of ≈ 10 ns, in a micro-benchmark of Brunel's FixedProb).
  */
+import { MAX_ARRAY_LENGTH } from '../../machineMemory.ts';
+
 /** Connections one list, and so one table, can hold: the elements a typed array may have. */
-export const MAX_CONNECTIONS = 2 ** 32;
+export const MAX_CONNECTIONS = MAX_ARRAY_LENGTH;
 
 export class ConnectionList {
   sources: Uint32Array;
