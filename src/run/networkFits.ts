@@ -6,19 +6,19 @@
  * before it runs out of memory.
  *
  * Counts are those `expectedSynapses` gives for the largest share. Bytes follow what
- * `buildProjection` keeps per synapse (target index, and weight and delay where they vary), plus
- * what the largest projection needs while it is built: its connection list while it is sorted, or
- * for a rule drawn row by row (`drawnByRows`), a second copy of its targets as they are trimmed.
+ * `buildProjection` keeps per synapse (target index, and weight and delay where they vary), or,
+ * where it is more, the tables built before a projection with what that projection needs while it
+ * is built (`buildingBytes`).
  * Neurons are counted at what every model keeps at least (`neuronBytes`); in most networks they
  * are small beside the synapses, but not in a large network with few synapses.
  */
 import { ModelError, label } from '../errors.ts';
-import { expectedSynapses, sourceSize } from '../engine/connectivity/buildProjection.ts';
+import { expectedSynapses, keepsIndices, sourceSize } from '../engine/connectivity/buildProjection.ts';
 import { MAX_CONNECTIONS } from '../engine/connectivity/connectionList.ts';
 import { drawnByRows } from '../engine/connectivity/rules.ts';
 import { targetIndexBytes } from '../engine/connectivity/synapseTable.ts';
 import { delayBounds } from '../ir/delayBounds.ts';
-import type { NetworkDescription } from '../ir/description.ts';
+import type { NetworkDescription, ProjectionDescription } from '../ir/description.ts';
 import { NEURON_MODELS } from '../ir/models.ts';
 import { formatBytes, machineMemory, MEMORY_SHARE } from '../machineMemory.ts';
 
@@ -29,7 +29,7 @@ import { formatBytes, machineMemory, MEMORY_SHARE } from '../machineMemory.ts';
  */
 export function checkNetworkFits(description: NetworkDescription, partitions: number, here: number, memory = machineMemory()): void {
   let tables = 0;
-  let largestList = 0;
+  let buildPeak = 0;
   let synapses = 0;
   /** Per target population, the longest delay into it [steps]. */
   const longestDelay = new Map<string, number>();
@@ -45,10 +45,11 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
         + `more than one table can (${MAX_CONNECTIONS - 1}); spread the network over more workers (--workers, --nodes) or give it fewer synapses`);
     }
     synapses += count;
-    const perSynapse = targetIndexBytes(nLocal) + (typeof projection.weight === 'number' ? 0 : 8) + (typeof projection.delay_step === 'number' ? 0 : 2);
+    const valueBytes = (typeof projection.weight === 'number' ? 0 : 8) + (typeof projection.delay_step === 'number' ? 0 : 2);
     const dense = projection.conn_repr === 'MAT' ? nPre * nLocal * (9 + (typeof projection.delay_step === 'number' ? 0 : 2)) : 0;
-    tables += count * perSynapse + (nPre + 1) * 4 + dense;
-    largestList = Math.max(largestList, count * (drawnByRows(projection.conn) ? targetIndexBytes(nLocal) : 8));
+    tables += count * (targetIndexBytes(nLocal) + valueBytes) + (nPre + 1) * 4 + dense;
+    // Projections are built in order: this one's extra memory comes beside the tables built so far.
+    buildPeak = Math.max(buildPeak, tables + count * buildingBytes(projection, nLocal, valueBytes));
   }
   let neurons = 0;
   let neuronMemory = 0;
@@ -59,7 +60,7 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
     neurons += nLocal;
     neuronMemory += nLocal * neuronBytes(population.model, slots);
   }
-  const needed = here * (tables + largestList + neuronMemory);
+  const needed = here * (Math.max(tables, buildPeak) + neuronMemory);
   if (needed > MEMORY_SHARE * memory) {
     const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(0)} M` : `${Math.round(n)}`);
     const workers = here === 1 ? '1 worker' : `${here} workers`;
@@ -67,6 +68,16 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
       + `more than the ${formatBytes(MEMORY_SHARE * memory)} it can give it (${100 * MEMORY_SHARE} % of ${formatBytes(memory)}); `
       + 'give it fewer neurons or synapses, or spread it over several machines (--nodes)');
   }
+}
+
+/**
+ * Bytes per synapse that building a projection holds beside its table (of `valueBytes` of weight
+ * and delay per synapse): for a rule drawn row by row (`drawnByRows`), a second copy of its targets
+ * as they are trimmed; for any other, the connection list being sorted into the table (source and
+ * target, and positions where kept) and the weights and delays drawn in the list's order.
+ */
+function buildingBytes(projection: ProjectionDescription, nLocal: number, valueBytes: number): number {
+  return drawnByRows(projection.conn) ? targetIndexBytes(nLocal) : 8 + (keepsIndices(projection) ? 4 : 0) + valueBytes;
 }
 
 /**

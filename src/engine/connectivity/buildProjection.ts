@@ -17,10 +17,8 @@ export function buildProjection(description: NetworkDescription, index: number, 
   const rows = drawRows(projection.conn, context);
   let list: ConnectionList | null = null;
   if (rows === null) {
-    // Positions in the projection's fixed order matter only to weights or delays given as arrays.
-    const keepIndices = Array.isArray(projection.weight) || Array.isArray(projection.delay_step);
     // Room for a drawn count a little above its expectation, so that the list seldom grows.
-    list = new ConnectionList(Math.min(expectedSynapses(projection, nPre, nPost, nLocal) * 1.05 + 64, MAX_CONNECTIONS), keepIndices);
+    list = new ConnectionList(Math.min(expectedSynapses(projection, nPre, nPost, nLocal) * 1.05 + 64, MAX_CONNECTIONS), keepsIndices(projection));
     expandRule(projection.conn, context, list);
   }
   // Rows hold targets local to the slice, the list global ones.
@@ -37,6 +35,11 @@ export function buildProjection(description: NetworkDescription, index: number, 
   return rows !== null
     ? tableFromRows(rows, weightOf, weights.homogeneous, delayOf, delays.homogeneous)
     : sortBySource(list!, nPre, slice.start, nLocal, weightOf, weights.homogeneous, delayOf, delays.homogeneous);
+}
+
+/** Whether a projection's connection list keeps positions in its fixed order: only weights or delays given as arrays need them. */
+export function keepsIndices(projection: ProjectionDescription): boolean {
+  return Array.isArray(projection.weight) || Array.isArray(projection.delay_step);
 }
 
 /** Neurons or outputs of the projection's source, a population or a generator. */
