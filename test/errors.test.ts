@@ -46,8 +46,12 @@ const cases: Array<[string, (d: any) => void, string, string]> = [
   ["rate negative", (d) => (d.generators[0].params.rate = -3), "INVALID_VALUE", "PoissonGenerator \"P\": rate must be ≥ 0 Hz, got -3"],
   ["MAT multapses", (d) => (d.projections[0] = { ...d.projections[0], conn: { FixedInDegree: { degree: 3 } }, conn_repr: 'MAT' }), "UNSUPPORTED", "StaticSynapse \"syn\": conn_repr MAT is a dense matrix and cannot hold multapses; set multi_conn: false or use CSR"],
   ["spike times length", (d) => d.generators.push({ name: 'S', model: 'SpikeGenerator', size: 2, params: { spike_times: [[1]] } }), "LENGTH_MISMATCH", "SpikeGenerator \"S\": spike_times has 1 lists but size is 2"],
+  ["delay_step too long", (d) => (d.projections[0].delay_step = 70000), "INVALID_VALUE", "StaticSynapse \"syn\": delay_step must be at most 65535 steps, got 70000"],
+  ["delay in ms too long", (d) => (d.projections[0].delay = { Normal: { mean: 5, sd: 1, min: 1, max: 7000 } }), "INVALID_VALUE", "StaticSynapse \"syn\": delay must be at most 6553.5 ms (65535 steps of dt 0.1 ms), got 7000"],
   ["delay and delay_step", (d) => (d.projections[0] = { ...d.projections[0], delay: 1, delay_step: 2 }), "INVALID_VALUE", "StaticSynapse \"syn\": give either delay (ms) or delay_step (steps), not both"],
   ["unknown top-level key", (d) => (d.neurons = []), "UNKNOWN_KEY", "Network: unknown neurons; known: version, platform, dt, seed, populations, generators, projections, monitors"],
+  ["an infinite value, as the API can pass it", (d) => (d.populations[0].v_init = -Infinity), "INVALID_VALUE", "ExpLIF \"E\": v_init must be a finite number, got -Infinity"],
+  ["an infinite value in a list", (d) => (d.populations[1].v_init = [0, 0, Infinity, 0, 0]), "INVALID_VALUE", "LIF \"I\": v_init[2] must be a finite number, got Infinity"],
   ["v_init array length", (d) => (d.populations[0].v_init = [1, 2]), "LENGTH_MISMATCH", "ExpLIF \"E\": v_init has 2 values but there are 10 neurons"],
   ["normal window with almost none of the distribution", (d) => (d.populations[0].v_init = { Normal: { mean: -65, sd: 2, min: -59, max: -50 } }), "INVALID_VALUE", "ExpLIF \"E\": v_init.Normal: [min, max] = [-59, -50] holds 0.13 % of Normal(-65, 2); values outside it are drawn again, so it must hold at least 1 %: widen it or move the mean"],
 ];

@@ -1,10 +1,12 @@
 /** Small checks that throw `ModelError`s naming the object and the field. */
 import { ModelError } from '../errors.ts';
 
+/** A value as an error message quotes it. */
 export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return value.length > 6 ? `an array of ${value.length}` : JSON.stringify(value);
-  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN';
+  // Not through JSON, which writes NaN and ±Infinity as null.
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return value.length > 6 ? `an array of ${value.length}` : `[${value.map(show).join(',')}]`;
   if (value === undefined) return 'nothing';
   try {
     return JSON.stringify(value) ?? String(value);

@@ -206,7 +206,7 @@ function projection(input: unknown, index: number, context: Context, claim: (kin
     throw new ModelError('INVALID_VALUE', `${where}: give either delay (ms) or delay_step (steps), not both`);
   }
   const delay_step = raw.delay !== undefined ? delayFromMs(where, raw.delay, context.dt, length) : checkValueSpec(where, 'delay_step', raw.delay_step ?? 1, { length, elements: 'connections', min: 1, integer: true });
-  checkMaxDelay(where, delay_step);
+  checkMaxDelay(where, delay_step, raw.delay !== undefined ? context.dt : null);
   return { name, model, pre, post, conn, conn_repr, weight, delay_step };
 }
 
@@ -225,12 +225,16 @@ function delayFromMs(where: string, value: unknown, dt: number, length: number |
   return { Normal: { mean: n.mean / dt, sd: n.sd / dt, min: n.min! / dt, ...(n.max !== undefined ? { max: n.max / dt } : {}) } };
 }
 
-function checkMaxDelay(where: string, spec: ProjectionDescription['delay_step']): void {
+/** Delays in steps (`spec`) fit a ring's 16-bit slots; `dt` where the user gave them in ms, to answer in ms. */
+function checkMaxDelay(where: string, spec: ProjectionDescription['delay_step'], dt: number | null): void {
   if (typeof spec === 'object' && 'Normal' in spec && spec.Normal.max === undefined) {
     throw new ModelError('INVALID_VALUE', `${where}: a Normal delay needs max too (delays are bounded by ${MAX_DELAY_STEPS} steps)`);
   }
   const longest = delayBounds(spec)[1];
-  if (longest > MAX_DELAY_STEPS) fail(where, 'delay_step', `at most ${MAX_DELAY_STEPS} steps`, longest);
+  if (longest <= MAX_DELAY_STEPS) return;
+  if (dt === null) fail(where, 'delay_step', `at most ${MAX_DELAY_STEPS} steps`, longest);
+  const ms = (steps: number) => Number((steps * dt).toPrecision(12));
+  fail(where, 'delay', `at most ${ms(MAX_DELAY_STEPS)} ms (${MAX_DELAY_STEPS} steps of dt ${dt} ms)`, ms(longest));
 }
 
 function allowsMultapses(conn: ConnectionRule): boolean {
