@@ -1,4 +1,5 @@
 import { ModelError } from './errors.ts';
+import { show } from './ir/checks.ts';
 
 /**
  * The parameters a model accepts from `--set name=value`, with defaults. An unknown name is an
@@ -14,7 +15,7 @@ export function modelParams<T extends Record<string, number | string | boolean>>
       throw new ModelError('UNKNOWN_KEY', `--set ${name}: this model has no parameter ${name}; known: ${Object.keys(defaults).join(', ')}`);
     }
     if (typeof value !== typeof defaults[name]) {
-      throw new ModelError('INVALID_VALUE', `--set ${name}: must be a ${typeof defaults[name]}, got ${JSON.stringify(value)}`);
+      throw new ModelError('INVALID_VALUE', `--set ${name}: must be a ${typeof defaults[name]}, got ${show(value)}`);
     }
     result[name] = value;
   }

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { normalizeDescription } from '../src/ir/normalize.ts';
-import { ModelError, nn, setPlatform, MemoryRecorder, MonitorBS, MonitorConf } from '../src/index.ts';
+import { ArrowRecorder, ModelError, nn, setPlatform, MemoryRecorder, MonitorBS, MonitorConf, visualization } from '../src/index.ts';
 import { runLocal } from '../src/run/runLocal.ts';
 
 /** A valid description that each case below breaks in one place. */
@@ -127,6 +127,37 @@ test('a negative run time is refused', (t) => {
   t.is(error?.message, 'run: t must be a duration in ms ≥ 0, got -1');
   const notANumber = t.throws(() => new nn.SNetLayer(Ok).__call__({ t: Number.NaN }), { instanceOf: ModelError });
   t.is(notANumber?.message, 'run: t must be a duration in ms ≥ 0, got NaN');
+  const bigint = t.throws(() => new nn.SNetLayer(Ok).__call__({ t: 10n as unknown as number }), { instanceOf: ModelError });
+  t.is(bigint?.message, 'run: t must be a duration in ms ≥ 0, got 10n');
+});
+
+test('the API refuses arguments of the wrong kind where they are given, naming the class and the argument', (t) => {
+  const a = new nn.ExpLIF({ size: 3 });
+  const calls: Array<[() => unknown, string]> = [
+    // A size given on its own would otherwise be dropped for the default size, 1.
+    [() => new nn.ExpLIF(5 as any), 'ExpLIF: options must be an object, got 5'],
+    [() => new nn.LIF(null as any), 'LIF: options must be an object, got null'],
+    [() => new nn.PoissonGenerator('fast' as any), 'PoissonGenerator: options must be an object, got "fast"'],
+    [() => new nn.SpikeGenerator(undefined as any), 'SpikeGenerator: options must be an object, got nothing'],
+    [() => new nn.StaticSynapse(null as any), 'StaticSynapse: options must be an object, got null'],
+    [() => new nn.StaticSynapse(a, a, 2 as any), 'StaticSynapse: options must be an object, got 2'],
+    [() => new nn.CustomConn(undefined as any), 'CustomConn: options must be an object, got nothing'],
+    [() => new nn.CustomConn({ pre_ids: 3, post_ids: [0] } as any), 'CustomConn: pre_ids must be an array of neuron indices, got 3'],
+    [() => new MonitorBS(null as any), 'MonitorBS: options must be an object, got null'],
+    [() => new nn.SNetLayer(5 as any), 'SNetLayer: net must be a class that extends nn.SNet, got 5'],
+    [() => new ArrowRecorder(undefined as any), 'ArrowRecorder: dir must be a folder path, got nothing'],
+    [() => new ArrowRecorder('out', { batchRows: 0 }), 'ArrowRecorder: batchRows must be a whole number ≥ 1, got 0'],
+    [() => visualization.raster_plot(new Float64Array(2), [[0, 1]] as any), 'raster_plot: spikes must be a spike matrix, as mon["<name>.spike"], got [[0,1]]'],
+    [() => visualization.line_plot(undefined as any, [1, 2]), 'line_plot: ts must be an array of times, as mon.ts, got nothing'],
+    [() => visualization.line_plot([0, 1], [[1, 2], 'ab'] as any), 'line_plot: values[1] must be an array of numbers, as a column of mon["<name>.v"], got "ab"'],
+    // A matrix where a column goes is named by its class, not written out.
+    [() => visualization.line_plot([0, 1], new Map() as any), 'line_plot: values must be an array of numbers, as a column of mon["<name>.v"], got a Map'],
+    [() => setPlatform(undefined as any), "setPlatform: platform must be 'cpu', 'gpu' or 'apu', got nothing"],
+  ];
+  for (const [call, message] of calls) {
+    const error = t.throws(call, { instanceOf: ModelError });
+    t.is(error?.message, message);
+  }
 });
 
 test('a worker count that is not a whole number ≥ 1 is refused before any thread starts', (t) => {

@@ -8,11 +8,20 @@ export function show(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) return value.length > 6 ? `an array of ${value.length}` : `[${value.map(show).join(',')}]`;
   if (value === undefined) return 'nothing';
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return String(value);
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${(value as unknown as ArrayLike<unknown>).length}`;
+  // An instance of a class (a TraceMatrix passed where a column goes) by its class, not its contents.
+  const prototype = value === null ? null : Object.getPrototypeOf(value);
+  if (prototype !== null && prototype !== Object.prototype) return `a ${prototype.constructor?.name ?? 'object'}`;
+  let json: string;
   try {
-    return JSON.stringify(value) ?? String(value);
+    json = JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    json = String(value);
   }
+  return json.length > 200 ? `${json.slice(0, 200)}…` : json;
 }
 
 export function fail(where: string, field: string, requirement: string, value: unknown): never {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { RecordBatchStreamWriter, Schema, Utf8, Vector } from 'apache-arrow';
 import { arrow } from './arrowLibrary.ts';
 import { populationOffsets } from '../engine/layout.ts';
+import { fail, requireRecord } from '../ir/checks.ts';
 import type { NetworkDescription } from '../ir/description.ts';
 import type { ChunkRecord } from './chunkRecord.ts';
 import { dictionary, runMetadata, spikeSchema, traceSchema } from './arrowSchema.ts';
@@ -109,7 +110,10 @@ export class ArrowRecorder implements Recorder {
     readonly dir: string,
     options: ArrowRecorderOptions = {},
   ) {
-    this.batchRows = options.batchRows ?? 65536;
+    if (typeof dir !== 'string' || dir === '') fail('ArrowRecorder', 'dir', 'a folder path', dir);
+    const { batchRows = 65536 } = requireRecord('ArrowRecorder', 'options', options);
+    if (!(Number.isInteger(batchRows) && (batchRows as number) >= 1)) fail('ArrowRecorder', 'batchRows', 'a whole number ≥ 1', batchRows);
+    this.batchRows = batchRows as number;
   }
 
   begin({ description }: RunInfo): void {

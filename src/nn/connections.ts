@@ -2,6 +2,7 @@
  * Connection rules and storage choices, as NeurAI spells them. Each rule serialises to the one-key
  * object the network description uses, e.g. `{ "FixedProb": { "p": 0.1 } }`.
  */
+import { fail, requireRecord } from '../ir/checks.ts';
 
 export abstract class ConnectionRuleSpec {
   abstract toJSON(): object;
@@ -91,13 +92,20 @@ export class CustomConn extends ConnectionRuleSpec {
 
   constructor(options: { pre_ids: ArrayLike<number>; post_ids: ArrayLike<number> }) {
     super();
-    this.pre_ids = Array.from(options.pre_ids ?? []);
-    this.post_ids = Array.from(options.post_ids ?? []);
+    const { pre_ids, post_ids } = requireRecord('CustomConn', 'options', options);
+    this.pre_ids = indexList('pre_ids', pre_ids);
+    this.post_ids = indexList('post_ids', post_ids);
   }
 
   toJSON() {
     return { CustomConn: { pre: this.pre_ids, post: this.post_ids } };
   }
+}
+
+/** A list of neuron indices given as an array or a typed array. */
+function indexList(field: string, value: unknown): number[] {
+  if (!Array.isArray(value) && !ArrayBuffer.isView(value)) fail('CustomConn', field, 'an array of neuron indices', value);
+  return Array.from(value as ArrayLike<number>);
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Generators: the `pre` side of synapses that feed a network from outside. */
+import { requireRecord } from '../ir/checks.ts';
 import { NetworkObject } from './networkObject.ts';
 
 export abstract class Generator extends NetworkObject {
@@ -13,8 +14,9 @@ export abstract class Generator extends NetworkObject {
 
 /** Each of `size` outputs is an independent Poisson train of `rate` Hz, from `start` to `stop` ms. */
 export class PoissonGenerator extends Generator {
-  constructor({ size = 1, name, ...params }: { size?: number; rate?: number; start?: number; stop?: number; name?: string } = {}) {
-    super(size, params, name);
+  constructor(options: { size?: number; rate?: number; start?: number; stop?: number; name?: string } = {}) {
+    const { size = 1, name, ...params } = requireRecord('PoissonGenerator', 'options', options);
+    super(size as number, params, name as string | undefined);
   }
 
   get kind(): string {
@@ -24,8 +26,9 @@ export class PoissonGenerator extends Generator {
 
 /** A constant current of `amplitude` pA from `start` to `stop` ms, scaled by the synapse weight. */
 export class DCGenerator extends Generator {
-  constructor({ size = 1, name, ...params }: { size?: number; amplitude?: number; start?: number; stop?: number; name?: string } = {}) {
-    super(size, params, name);
+  constructor(options: { size?: number; amplitude?: number; start?: number; stop?: number; name?: string } = {}) {
+    const { size = 1, name, ...params } = requireRecord('DCGenerator', 'options', options);
+    super(size as number, params, name as string | undefined);
   }
 
   get kind(): string {
@@ -35,8 +38,9 @@ export class DCGenerator extends Generator {
 
 /** Spikes at given times [ms]: one list per output (a flat list when size is 1). */
 export class SpikeGenerator extends Generator {
-  constructor({ size = 1, name, spike_times }: { size?: number; spike_times: number[] | number[][]; name?: string }) {
-    super(size, { spike_times }, name);
+  constructor(options: { size?: number; spike_times: number[] | number[][]; name?: string }) {
+    const { size = 1, name, spike_times } = requireRecord('SpikeGenerator', 'options', options);
+    super(size as number, { spike_times }, name as string | undefined);
   }
 
   get kind(): string {

@@ -1,4 +1,5 @@
 /** What to record and where it goes: `MonitorBS(monitors=[MonitorConf(...)], recorder=...)`. */
+import { requireRecord } from '../ir/checks.ts';
 import type { MonitorDescription } from '../ir/description.ts';
 import { MemoryRecorder } from '../monitor/memoryRecorder.ts';
 import type { Recorder } from '../monitor/recorder.ts';
@@ -26,7 +27,8 @@ export class MonitorBS<R extends Recorder = MemoryRecorder> {
   readonly monitors: MonitorConf[];
   readonly recorder: R;
 
-  constructor({ monitors = [], recorder }: { monitors?: MonitorConf[]; recorder?: R } = {}) {
+  constructor(options: { monitors?: MonitorConf[]; recorder?: R } = {}) {
+    const { monitors = [], recorder } = requireRecord('MonitorBS', 'options', options) as typeof options;
     this.monitors = monitors;
     this.recorder = recorder ?? (new MemoryRecorder() as unknown as R);
   }

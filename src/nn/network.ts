@@ -6,6 +6,7 @@
  */
 import { ModelError } from '../errors.ts';
 import type { NetworkDescription } from '../ir/description.ts';
+import { fail, requireRecord, show } from '../ir/checks.ts';
 import { normalizeDescription } from '../ir/normalize.ts';
 import type { MemoryRecorder } from '../monitor/memoryRecorder.ts';
 import type { MonitorResults } from '../monitor/results.ts';
@@ -99,7 +100,10 @@ export class SNetLayer {
   constructor(
     readonly net: SNetClass,
     readonly options: BuildOptions = {},
-  ) {}
+  ) {
+    if (typeof net !== 'function') fail('SNetLayer', 'net', 'a class that extends nn.SNet', net);
+    requireRecord('SNetLayer', 'options', options);
+  }
 
   /** Builds the network (once) and returns its unchecked description. */
   describe(): Record<string, unknown> {
@@ -120,10 +124,10 @@ export class SNetLayer {
   __call__({ t, monitor, workers = this.workers }: { input?: unknown; t: number; monitor?: MonitorBS<any>; workers?: number }):
     [RunStats, MonitorResults] | [Promise<RunStats>, Promise<MonitorResults>] {
     if (!(typeof t === 'number' && t >= 0 && Number.isFinite(t))) {
-      throw new ModelError('INVALID_VALUE', `run: t must be a duration in ms ≥ 0, got ${typeof t === 'number' ? t : JSON.stringify(t)}`);
+      throw new ModelError('INVALID_VALUE', `run: t must be a duration in ms ≥ 0, got ${show(t)}`);
     }
     if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
-      throw new ModelError('INVALID_VALUE', `run: workers must be a whole number ≥ 1, got ${typeof workers === 'number' ? workers : JSON.stringify(workers)}`);
+      throw new ModelError('INVALID_VALUE', `run: workers must be a whole number ≥ 1, got ${show(workers)}`);
     }
     const description = this.build(monitor);
     const recorder = monitor?.recorder;

@@ -2,6 +2,7 @@
  * Neuron populations. Parameters use NeurAI's names (`V_rest`, `tau`, `R`, …) or NEST's (`E_L`,
  * `tau_m`, `C_m`, `t_ref`, …); both are checked, with NEST's defaults, when the network is built.
  */
+import { requireRecord } from '../ir/checks.ts';
 import { NetworkObject } from './networkObject.ts';
 import { valueSpec, type ValueInput } from './initializers.ts';
 
@@ -44,7 +45,7 @@ export interface LifParams {
 /** NEST's iaf_psc_exp: exponential synaptic currents (`tau_syn_ex`, `tau_syn_in`), weights in pA. */
 export class ExpLIF extends NeuronGroup {
   constructor(options: NeuronOptions & LifParams & { tau_syn_ex?: number; tau_syn_in?: number } = {}) {
-    super(options);
+    super(requireRecord('ExpLIF', 'options', options));
   }
 
   get kind(): string {
@@ -55,7 +56,7 @@ export class ExpLIF extends NeuronGroup {
 /** NEST's iaf_psc_delta: each input spike moves V by its weight in mV. */
 export class LIF extends NeuronGroup {
   constructor(options: NeuronOptions & LifParams & { V_min?: number } = {}) {
-    super(options);
+    super(requireRecord('LIF', 'options', options));
   }
 
   get kind(): string {

@@ -1,5 +1,6 @@
 import type { Platform } from '../ir/description.ts';
 import { ModelError } from '../errors.ts';
+import { show } from '../ir/checks.ts';
 
 let defaultPlatform: Platform = 'cpu';
 
@@ -10,7 +11,7 @@ let defaultPlatform: Platform = 'cpu';
  */
 export function setPlatform(platform: Platform): void {
   if (platform !== 'cpu' && platform !== 'gpu' && platform !== 'apu') {
-    throw new ModelError('INVALID_VALUE', `setPlatform: platform must be 'cpu', 'gpu' or 'apu', got ${JSON.stringify(platform)}`);
+    throw new ModelError('INVALID_VALUE', `setPlatform: platform must be 'cpu', 'gpu' or 'apu', got ${show(platform)}`);
   }
   defaultPlatform = platform;
 }

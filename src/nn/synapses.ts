@@ -1,5 +1,6 @@
 /** Synapses: projections from a population or generator (`pre`) to a population (`post`). */
 import { ModelError } from '../errors.ts';
+import { requireRecord } from '../ir/checks.ts';
 import { All2All, type ConnectionRuleSpec, type ConnectReprName } from './connections.ts';
 import { Generator } from './generators.ts';
 import { valueSpec, type ValueInput } from './initializers.ts';
@@ -34,7 +35,9 @@ export class StaticSynapse extends NetworkObject {
 
   /** `new StaticSynapse({ pre, post, conn, … })` or, as NeurAI allows, `new StaticSynapse(pre, post, { conn, … })`. */
   constructor(preOrOptions: Source | SynapseOptions, post?: NeuronGroup, options: SynapseOptions = {}) {
-    const all: SynapseOptions = preOrOptions instanceof NetworkObject ? { ...options, pre: preOrOptions, post } : preOrOptions;
+    const all = (preOrOptions instanceof NetworkObject
+      ? { ...requireRecord('StaticSynapse', 'options', options), pre: preOrOptions, post }
+      : requireRecord('StaticSynapse', 'options', preOrOptions)) as SynapseOptions;
     super(all.name);
     const where = all.name ? `StaticSynapse "${all.name}"` : 'StaticSynapse';
     if (!(all.pre instanceof NeuronGroup || all.pre instanceof Generator)) {

@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ModelError } from '../errors.ts';
 import { makeOutputDir } from '../outputDir.ts';
-import type { SpikeMatrix } from '../monitor/results.ts';
+import { fail, requireRecord } from '../ir/checks.ts';
+import { SpikeMatrix } from '../monitor/results.ts';
 import { drawFrame, drawLegend, type FrameOptions } from './axes.ts';
 
 export interface PlotOptions extends FrameOptions {
@@ -26,6 +27,9 @@ export const LINE_COLOURS = ['#1f4e9c', '#c0392b', '#27ae60', '#8e44ad', '#e67e2
 
 /** Spike raster: one dot per spike, time on x, neuron index on y. */
 export function raster_plot(ts: ArrayLike<number>, spikes: SpikeMatrix, options: PlotOptions = {}): string | undefined {
+  requireTimes('raster_plot', ts);
+  if (!(spikes instanceof SpikeMatrix)) fail('raster_plot', 'spikes', 'a spike matrix, as mon["<name>.spike"]', spikes);
+  requireRecord('raster_plot', 'options', options);
   if (spikes.rows !== ts.length) {
     throw new ModelError('LENGTH_MISMATCH', `raster_plot: ts has ${ts.length} steps but the spike matrix has ${spikes.rows}`);
   }
@@ -43,7 +47,12 @@ export function raster_plot(ts: ArrayLike<number>, spikes: SpikeMatrix, options:
 
 /** One or more lines over time. */
 export function line_plot(ts: ArrayLike<number>, values: ArrayLike<number> | ArrayLike<number>[], options: PlotOptions = {}): string | undefined {
+  requireTimes('line_plot', ts);
+  requireRecord('line_plot', 'options', options);
   const lines = isArrayOfLines(values) ? values : [values];
+  lines.forEach((line, i) => {
+    if (!isNumbers(line)) fail('line_plot', lines === values ? `values[${i}]` : 'values', 'an array of numbers, as a column of mon["<name>.v"]', line);
+  });
   let min = Infinity;
   let max = -Infinity;
   lines.forEach((line, i) => {
@@ -74,6 +83,15 @@ export function line_plot(ts: ArrayLike<number>, values: ArrayLike<number> | Arr
     drawLegend(frame, options.labels.map((label, i) => ({ label, colour: LINE_COLOURS[i % LINE_COLOURS.length] })));
   }
   return finish(frame.canvas.toBuffer('image/png'), options, 'line');
+}
+
+/** Whether `value` is an array or typed array (of numbers, for an array: its first element is checked). */
+function isNumbers(value: unknown): value is ArrayLike<number> {
+  return ArrayBuffer.isView(value) || (Array.isArray(value) && (value.length === 0 || typeof value[0] === 'number'));
+}
+
+function requireTimes(plot: string, ts: unknown): void {
+  if (!isNumbers(ts)) fail(plot, 'ts', 'an array of times, as mon.ts', ts);
 }
 
 function isArrayOfLines(values: ArrayLike<number> | ArrayLike<number>[]): values is ArrayLike<number>[] {
