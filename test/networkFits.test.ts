@@ -56,9 +56,10 @@ test('FixedProb, drawn straight into its table, is counted with a second copy of
     populations: [{ name: 'a', model: 'LIF', size: 10_000 }, { name: 'b', model: 'LIF', size: 10_000 }],
     projections: [{ name: 'p', pre: 'a', post: 'b', conn: { FixedProb: { p: 1 } }, weight: 1 }],
   });
-  // 10⁸ synapses with 16-bit targets (200 MB), their row starts, and the copy trimmed to size (200 MB).
+  // 10⁸ synapses with 16-bit targets (200 MB), their row starts, the copy trimmed to size (200 MB),
+  // and the worker's own 11 MiB.
   const error = t.throws(() => checkNetworkFits(description, 1, 1, 0.25 * GiB), { instanceOf: ModelError });
-  t.regex(error.message, /^the network needs ≈ 382 MiB on this machine \(1 worker, ≈ 100 M synapses and 20000 neurons each\)/);
+  t.regex(error.message, /^the network needs ≈ 393 MiB on this machine \(1 worker, ≈ 100 M synapses and 20000 neurons each\)/);
 });
 
 test('a network of many neurons and no synapses is refused before its neurons are made', (t) => {
@@ -68,6 +69,15 @@ test('a network of many neurons and no synapses is refused before its neurons ar
   t.is(error.message, "the network needs ≈ 67.1 GiB on this machine (1 worker, ≈ 0 synapses and 2000 M neurons each), "
     + 'more than the 21.6 GiB it can give it (90 % of 24.0 GiB); give it fewer neurons or synapses, or spread it over several machines (--nodes)');
   t.notThrows(() => checkNetworkFits(description, 4, 0, 24 * GiB));
+});
+
+test('workers far beyond what a network needs are refused for the memory their threads take', (t) => {
+  const description = allToAll(100);
+  // Each thread takes ≈ 11 MiB of its own, whatever its share (10.7 MiB measured from 2 to 32 workers).
+  const error = t.throws(() => checkNetworkFits(description, 3000, 3000, 24 * GiB), { instanceOf: ModelError });
+  t.is(error.message, 'the network needs ≈ 32.2 GiB on this machine (3000 workers, ≈ 100 synapses and 2 neurons each), '
+    + "more than the 21.6 GiB it can give it (90 % of 24.0 GiB); most of it the workers' own (≈ 11 MiB each): run fewer workers");
+  t.notThrows(() => checkNetworkFits(description, 64, 64, 24 * GiB));
 });
 
 test('the memory counted is the limit of a container or batch job where it is below the machine’s', (t) => {
