@@ -140,6 +140,13 @@ print(json.dumps(dict(duckdb.sql(f"SELECT population, count(*) FROM '{d}/spikes.
   const unwritable = spawnSync(process.execPath, [bin, 'plot', dir, '--raster', 'E', '--file', '/proc/spikegrid-raster.png'], { encoding: 'utf8' });
   t.is(unwritable.status, 2);
   t.regex(unwritable.stderr, /^spikegrid: plot file \/proc\/spikegrid-raster\.png: ENOENT.*; give a file that can be written/);
+  // Neurons that were not recorded, or that the population does not have, are named as such.
+  const unrecorded = spawnSync(process.execPath, [bin, 'plot', dir, '--trace', 'E.v', '--neurons', '5:9'], { encoding: 'utf8' });
+  t.is(unrecorded.status, 2);
+  t.is(unrecorded.stderr.trim(), `spikegrid: --trace E.v --neurons 5:9: ${join(dir, 'traces.arrow')} holds neurons 0..1 of E.v, none of these; give --neurons within them, or record these with --trace E.v[5:9]`);
+  const outside = spawnSync(process.execPath, [bin, 'plot', dir, '--raster', 'I', '--neurons', '200:300'], { encoding: 'utf8' });
+  t.is(outside.status, 2);
+  t.is(outside.stderr.trim(), 'spikegrid: --neurons 200:300: I has neurons 0..124; give a range within them');
 });
 
 /**

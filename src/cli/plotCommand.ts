@@ -27,6 +27,7 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
   if (raster !== undefined) {
     const size = run.populations[raster]?.size;
     if (size === undefined) throw new ModelError('UNKNOWN_NAME', `--raster ${raster}: no such population; known: ${Object.keys(run.populations).join(', ')}`);
+    if (first >= size) throw new ModelError('INVALID_VALUE', `--neurons ${first}:${last}: ${raster} has neurons 0..${size - 1}; give a range within them`);
     const stop = Math.min(last ?? size, size);
     const steps: number[] = [];
     const neurons: number[] = [];
@@ -50,15 +51,24 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
   }
   const [population, variable] = trace!.split('.');
   const values = new Map<number, Float64Array>();
+  // The neurons recorded of this variable, to say so when none is in --neurons.
+  let lowest = Infinity;
+  let highest = -Infinity;
   for (const batch of streamBatches(requireFile(dir, 'traces.arrow'))) {
     const columns = ['step', 'population', 'neuron', 'variable', 'value'].map((c) => batch.getChild(c)!);
     for (let i = 0; i < batch.numRows; i++) {
       if (columns[1].get(i) !== population || columns[3].get(i) !== variable) continue;
       const n = columns[2].get(i) as number;
+      lowest = Math.min(lowest, n);
+      highest = Math.max(highest, n);
       if (n < first || (last !== undefined && n >= last)) continue;
       if (!values.has(n)) values.set(n, new Float64Array(run.steps));
       values.get(n)![Number(columns[0].get(i))] = columns[4].get(i) as number;
     }
+  }
+  if (values.size === 0 && lowest <= highest) {
+    throw new ModelError('UNKNOWN_NAME', `--trace ${trace} --neurons ${first}:${last}: ${join(dir, 'traces.arrow')} holds neurons ${lowest}..${highest} of ${trace}, none of these; `
+      + `give --neurons within them, or record these with --trace ${trace}[${first}:${last}]`);
   }
   if (values.size === 0) throw new ModelError('UNKNOWN_NAME', `--trace ${trace}: not in ${join(dir, 'traces.arrow')}; record it with --trace ${trace}`);
   const unit = VARIABLE_UNITS[variable];
