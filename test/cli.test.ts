@@ -161,6 +161,10 @@ test('bad command lines fail with a message that says what to change, exit code 
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--workers', '0'], /--workers must be a whole number ≥ 1, got 0/],
     [['worker', '--listen', '127.0.0.1:0', '--threads', 'two', '--token-file', 'x'], /--threads must be a whole number ≥ 1, got "two"/],
     [['worker', '--listen', '127.0.0.1:0', '--threads', '2'], /--token-file is missing/],
+    // An empty value (an unset shell variable) is no value, not "no output" or "no TLS".
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', ''], /^spikegrid: --out needs a value; usage/],
+    [['worker', '--tls-cert', '', '--tls-key', '', '--token-file', 'x'], /^spikegrid worker: --tls-cert needs a value; usage/],
+    [['worker', '--listen', '127.0.0.1:0', '--listen', '127.0.0.1:1', '--token-file', 'x'], /^spikegrid worker: --listen is given twice; give it once/],
     [['worker', '--listen', 'localhost', '--token-file', 'x'], /--listen "localhost" is not HOST:PORT with a port from 0 \(any free port\) to 65535/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--nodes', '127.0.0.1:7070,127.0.0.1:99999', '--token-file', 'x'], /--nodes: "127.0.0.1:99999" is not HOST:PORT with a port from 1 to 65535/],
   ];

@@ -21,9 +21,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     const options: Record<string, string> = {};
     for (let i = 0; i < argv.length; i += 2) {
       const [flag, value] = [argv[i], argv[i + 1]];
-      if (!['--listen', '--threads', '--token-file', '--tls-cert', '--tls-key'].includes(flag) || value === undefined) {
+      if (!['--listen', '--threads', '--token-file', '--tls-cert', '--tls-key'].includes(flag)) {
         throw new ModelError('INVALID_VALUE', `unexpected argument ${JSON.stringify(flag)}; ${USAGE}`);
       }
+      if (value === undefined || value === '' || value.startsWith('--')) throw new ModelError('INVALID_VALUE', `${flag} needs a value; ${USAGE}`);
+      if (flag in options) throw new ModelError('INVALID_VALUE', `${flag} is given twice; give it once`);
       options[flag] = value;
     }
     if (!options['--token-file']) throw new ModelError('INVALID_VALUE', `--token-file is missing; ${USAGE}`);

@@ -48,7 +48,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     }
     const value = () => {
       const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new ModelError('INVALID_VALUE', `${arg} needs a value; ${USAGE}`);
+      if (v === undefined || v === '' || v.startsWith('--')) throw new ModelError('INVALID_VALUE', `${arg} needs a value; ${USAGE}`);
       return v;
     };
     const number = (name: string) => {
