@@ -49,6 +49,7 @@ const cases: Array<[string, (d: any) => void, string, string]> = [
   ["delay_step too long", (d) => (d.projections[0].delay_step = 70000), "INVALID_VALUE", "StaticSynapse \"syn\": delay_step must be at most 65535 steps, got 70000"],
   ["delay in ms too long", (d) => (d.projections[0].delay = { Normal: { mean: 5, sd: 1, min: 1, max: 7000 } }), "INVALID_VALUE", "StaticSynapse \"syn\": delay must be at most 6553.5 ms (65535 steps of dt 0.1 ms), got 7000"],
   ["delay and delay_step", (d) => (d.projections[0] = { ...d.projections[0], delay: 1, delay_step: 2 }), "INVALID_VALUE", "StaticSynapse \"syn\": give either delay (ms) or delay_step (steps), not both"],
+  ["no population", (d) => (d.populations = [], d.projections = [], d.monitors = []), "INVALID_VALUE", "Network: populations is empty; a network needs at least one population of neurons"],
   ["unknown top-level key", (d) => (d.neurons = []), "UNKNOWN_KEY", "Network: unknown neurons; known: version, platform, dt, seed, populations, generators, projections, monitors"],
   ["an infinite value, as the API can pass it", (d) => (d.populations[0].v_init = -Infinity), "INVALID_VALUE", "ExpLIF \"E\": v_init must be a finite number, got -Infinity"],
   ["an infinite value in a list", (d) => (d.populations[1].v_init = [0, 0, Infinity, 0, 0]), "INVALID_VALUE", "LIF \"I\": v_init[2] must be a finite number, got Infinity"],
@@ -97,7 +98,16 @@ test('a monitor of an unknown population is refused before the run', (t) => {
 
 test('a synapse onto a generator is refused when it is created', (t) => {
   const error = t.throws(() => new nn.StaticSynapse({ pre: new nn.ExpLIF(), post: new nn.PoissonGenerator({ rate: 5 }) as never }), { instanceOf: ModelError });
-  t.is(error?.message, 'StaticSynapse: post must be a neuron population (generators can only be pre)');
+  t.is(error?.message, 'StaticSynapse: post must be a neuron population (generators can only be pre), got a PoissonGenerator');
+  // As when setup() names an attribute it has not assigned yet.
+  const unset = t.throws(() => new nn.StaticSynapse({ pre: new nn.ExpLIF(), post: undefined as never }), { instanceOf: ModelError });
+  t.is(unset?.message, 'StaticSynapse: post must be a neuron population (generators can only be pre), got nothing');
+});
+
+test('a network class without setup() is refused, naming it', (t) => {
+  class NoSetup extends (nn.SNet as unknown as new () => object) {}
+  const error = t.throws(() => new nn.SNetLayer(NoSetup as never).build(), { instanceOf: ModelError });
+  t.is(error?.message, 'NoSetup: a network needs a setup() method that creates its populations, generators and synapses');
 });
 
 test('asking for a platform this build cannot run is an error at run time, never a silent fallback', (t) => {

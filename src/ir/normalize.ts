@@ -56,6 +56,8 @@ export function normalizeDescription(input: unknown): NetworkDescription {
     names.add(name);
   };
   const populations = list(where, 'populations', raw.populations).map((p, i) => population(p, i, claim));
+  // Nothing would be simulated: most likely a setup() that assigned nothing, or the wrong file.
+  if (populations.length === 0) throw new ModelError('INVALID_VALUE', `${where}: populations is empty; a network needs at least one population of neurons`);
   const generators = list(where, 'generators', raw.generators ?? []).map((g, i) => generator(g, i, dt, claim));
   const context: Context = { dt, populations, generators };
   const projections = list(where, 'projections', raw.projections ?? []).map((s, i) => projection(s, i, context, claim));

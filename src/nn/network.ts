@@ -39,6 +39,9 @@ export type SNetClass = new () => SNet;
  * `setup()` assigned (also inside arrays), named by the user or `<ClassName>_<k>`.
  */
 export function describeNetwork(net: SNet, options: BuildOptions = {}): Record<string, unknown> {
+  if (typeof net.setup !== 'function') {
+    throw new ModelError('INVALID_VALUE', `${net.constructor.name}: a network needs a setup() method that creates its populations, generators and synapses`);
+  }
   net.setup();
   const objects = collect(net).sort((a, b) => a.serial - b.serial);
   const names = new Map<NetworkObject, string>();

@@ -1,6 +1,6 @@
 /** Synapses: projections from a population or generator (`pre`) to a population (`post`). */
 import { ModelError } from '../errors.ts';
-import { requireRecord } from '../ir/checks.ts';
+import { requireRecord, show } from '../ir/checks.ts';
 import { All2All, type ConnectionRuleSpec, type ConnectReprName } from './connections.ts';
 import { Generator } from './generators.ts';
 import { valueSpec, type ValueInput } from './initializers.ts';
@@ -41,10 +41,10 @@ export class StaticSynapse extends NetworkObject {
     super(all.name);
     const where = all.name ? `StaticSynapse "${all.name}"` : 'StaticSynapse';
     if (!(all.pre instanceof NeuronGroup || all.pre instanceof Generator)) {
-      throw new ModelError('INVALID_VALUE', `${where}: pre must be a neuron population or a generator`);
+      throw new ModelError('INVALID_VALUE', `${where}: pre must be a neuron population or a generator, got ${show(all.pre)}`);
     }
     if (!(all.post instanceof NeuronGroup)) {
-      throw new ModelError('INVALID_VALUE', `${where}: post must be a neuron population (generators can only be pre)`);
+      throw new ModelError('INVALID_VALUE', `${where}: post must be a neuron population (generators can only be pre), got ${show(all.post)}`);
     }
     this.pre = all.pre;
     this.post = all.post;
