@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MonitorBS, MonitorConf, MemoryRecorder, visualization, slice, type SpikeMatrix, type TraceMatrix } from '../src/index.ts';
+import { ModelError, MonitorBS, MonitorConf, MemoryRecorder, visualization, slice, type SpikeMatrix, type TraceMatrix } from '../src/index.ts';
 import SNetwork from '../examples/seed.ts';
 
 function runSeed(t = 5.0, monitors = [new MonitorConf('ExpLIF_0', 'spike'), new MonitorConf('ExpLIF_0', 'v')]) {
@@ -46,6 +46,19 @@ test('run returns ts and steps × neurons matrices with row and column access', 
   t.is(v.get(step, neuron), -60);
   t.is(v.col(neuron)[step], v.row(step)[neuron]);
   t.is(v.get(0, 0) < -54 && v.get(0, 0) > -56, true, 'starts near v_init = −55 mV');
+});
+
+test('an index outside a result matrix is an error, not a value of another cell', (t) => {
+  const { mon } = runSeed();
+  const spikes = mon['ExpLIF_0.spike'] as SpikeMatrix;
+  const v = mon['ExpLIF_0.v'] as TraceMatrix;
+  // Row-major: v.get(0, 100) would otherwise read step 1's neuron 0.
+  t.is(t.throws(() => v.get(0, 100), { instanceOf: ModelError })?.message, 'TraceMatrix of 50 steps × 100 neurons: neuron must be a whole number in 0..99, got 100');
+  t.is(t.throws(() => v.row(50), { instanceOf: ModelError })?.message, 'TraceMatrix of 50 steps × 100 neurons: step must be a whole number in 0..49, got 50');
+  t.is(t.throws(() => v.col(-1), { instanceOf: ModelError })?.message, 'TraceMatrix of 50 steps × 100 neurons: neuron must be a whole number in 0..99, got -1');
+  t.is(t.throws(() => spikes.col(100), { instanceOf: ModelError })?.message, 'SpikeMatrix of 50 steps × 100 neurons: neuron must be a whole number in 0..99, got 100');
+  t.is(t.throws(() => spikes.get(2.5, 0), { instanceOf: ModelError })?.message, 'SpikeMatrix of 50 steps × 100 neurons: step must be a whole number in 0..49, got 2.5');
+  t.is(t.throws(() => spikes.row(-1), { instanceOf: ModelError })?.message, 'SpikeMatrix of 50 steps × 100 neurons: step must be a whole number in 0..49, got -1');
 });
 
 test('monitor slices record only the chosen neurons', (t) => {
