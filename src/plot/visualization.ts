@@ -50,12 +50,10 @@ export function line_plot(ts: ArrayLike<number>, values: ArrayLike<number> | Arr
   requireTimes('line_plot', ts);
   requireRecord('line_plot', 'options', options);
   const lines = isArrayOfLines(values) ? values : [values];
-  lines.forEach((line, i) => {
-    if (!isNumbers(line)) fail('line_plot', lines === values ? `values[${i}]` : 'values', 'an array of numbers, as a column of mon["<name>.v"]', line);
-  });
   let min = Infinity;
   let max = -Infinity;
   lines.forEach((line, i) => {
+    if (!isNumbers(line)) fail('line_plot', lines === values ? `values[${i}]` : 'values', 'an array of numbers, as a column of mon["<name>.v"]', line);
     if (line.length !== ts.length) throw new ModelError('LENGTH_MISMATCH', `line_plot: line ${i} has ${line.length} values but ts has ${ts.length}`);
     for (let k = 0; k < line.length; k++) {
       if (line[k] < min) min = line[k];
