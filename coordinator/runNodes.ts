@@ -9,7 +9,10 @@ import { chunkSteps } from '../src/engine/timing.ts';
 import { mergeSpikes } from '../src/engine/mergeSpikes.ts';
 import { emptyChunkSpikes } from '../src/engine/population.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
+import { checkHostPort } from '../src/cli/hostPort.ts';
+import { fail } from '../src/ir/checks.ts';
 import { checkNetworkFits } from '../src/run/networkFits.ts';
+import { checkSteps } from '../src/run/runLocal.ts';
 import type { PartitionSummary } from '../src/exchange/messages.ts';
 import {
   MAX_MESSAGE_BYTES, PROTOCOL_VERSION, WorkerNodeClient, bytes, fromWire, int32s, uint32s,
@@ -20,7 +23,17 @@ import { NodeError } from './nodeError.ts';
 import { RunCollector } from './runCollector.ts';
 import { planPartitions } from './planPartitions.ts';
 
+/** What a program may get wrong in `runNodes`'s options (the command line checks its own first). */
+function checkOptions(options: NodeRunOptions): void {
+  if (!Array.isArray(options.nodes) || options.nodes.length === 0) fail('runNodes', 'nodes', 'a list of at least one HOST:PORT', options.nodes);
+  for (const node of options.nodes) checkHostPort(node, 'runNodes: nodes:');
+  if (typeof options.token !== 'string' || options.token === '') fail('runNodes', 'token', "the cluster's token", options.token);
+  checkSteps('runNodes', options.steps);
+  if (options.deadlineMs !== undefined && !(options.deadlineMs > 0)) fail('runNodes', 'deadlineMs', '> 0', options.deadlineMs);
+}
+
 export async function runNodes(description: NetworkDescription, options: NodeRunOptions): Promise<NodeRunStats> {
+  checkOptions(options);
   const { nodes, steps } = options;
   const deadline = options.deadlineMs ?? 30000;
   const L = chunkSteps(description);

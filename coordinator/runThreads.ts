@@ -9,11 +9,12 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { ownedNeurons } from '../src/engine/layout.ts';
 import { chunkSteps } from '../src/engine/timing.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
+import { fail } from '../src/ir/checks.ts';
 import { checkNetworkFits } from '../src/run/networkFits.ts';
 import { controlBlock, PEER_ABORTED, ThreadBarrier } from '../src/exchange/barrier.ts';
 import { spikeSlab } from '../src/exchange/spikeSlabs.ts';
 import type { PartitionSummary, ThreadMessage } from '../src/exchange/messages.ts';
-import type { RunStats } from '../src/run/runLocal.ts';
+import { checkSteps, type RunStats } from '../src/run/runLocal.ts';
 import type { ThreadRunOptions } from '../src/run/runners.ts';
 import type { PeerPartitionTask } from '../worker/partitionThread.ts';
 import { partitionPool } from '../worker/threadPool.ts';
@@ -37,6 +38,8 @@ function defaultWorkers(): number {
 
 export async function runThreads(description: NetworkDescription, options: ThreadRunOptions): Promise<RunStats> {
   const workers = options.workers ?? defaultWorkers();
+  checkSteps('runThreads', options.steps);
+  if (!(Number.isInteger(workers) && workers >= 1)) fail('runThreads', 'workers', 'a whole number ≥ 1', workers);
   checkNetworkFits(description, workers, workers);
   const plans = planPartitions(description, workers);
   const L = chunkSteps(description);

@@ -203,3 +203,23 @@ test('MemoryRecorder refuses, before the network is built, traces that one array
   }
   t.false(built, 'nothing was built');
 });
+
+test('a program that calls a runner directly gets its options checked before anything starts', async (t) => {
+  const description = normalizeDescription({ populations: [{ name: 'a', model: 'LIF', size: 10 }] });
+  const { runNodes, runThreads, startNode } = await import('../index.ts');
+  // Without steps, a run on threads used to wait forever for monitor data.
+  t.is(t.throws(() => runLocal(description, {} as never), { instanceOf: ModelError })?.message, 'runLocal: steps must be a whole number in 0..2147483647, got nothing');
+  const rejections: Array<[Promise<unknown>, string]> = [
+    [runThreads(description, {} as never), 'runThreads: steps must be a whole number in 0..2147483647, got nothing'],
+    [runThreads(description, { steps: 10, workers: 0 }), 'runThreads: workers must be a whole number ≥ 1, got 0'],
+    [runNodes(description, { steps: 10, nodes: [], token: 'x' }), 'runNodes: nodes must be a list of at least one HOST:PORT, got []'],
+    [runNodes(description, { steps: 10, nodes: ['127.0.0.1:1'], token: '' }), 'runNodes: token must be the cluster\'s token, got ""'],
+    [runNodes(description, { steps: 10, nodes: ['127.0.0.1:1'], token: 'x', deadlineMs: 0 }), 'runNodes: deadlineMs must be > 0, got 0'],
+    [startNode({ listen: 'x', token: 'x' }), 'startNode: listen "x" is not HOST:PORT with a port from 0 (any free port) to 65535, e.g. 127.0.0.1:7070'],
+    [startNode({ listen: '127.0.0.1:0', token: 'x', threads: 0 }), 'startNode: threads must be a whole number ≥ 1, got 0'],
+  ];
+  for (const [promise, message] of rejections) {
+    const error = await t.throwsAsync(promise, { instanceOf: ModelError });
+    t.is(error?.message, message);
+  }
+});

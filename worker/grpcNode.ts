@@ -11,6 +11,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Piscina } from 'piscina';
 import { ModelError } from '../src/errors.ts';
+import { checkHostPort } from '../src/cli/hostPort.ts';
+import { fail } from '../src/ir/checks.ts';
 import {
   MAX_MESSAGE_BYTES, PROTOCOL_VERSION, int32s, uint32s, workerNodeService, type CoordinatorMessage, type NodeMessage,
 } from '../src/exchange/grpcContract.ts';
@@ -49,10 +51,12 @@ interface RunSettings extends NodeRunOptions {
 }
 
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
+  checkHostPort(options.listen, 'startNode: listen', true);
+  if (typeof options.token !== 'string' || options.token === '') fail('startNode', 'token', "the cluster's token", options.token);
   const log = options.log ?? ((line: string) => console.error(line));
   const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
   const settings: RunSettings = { token: options.token, threads: options.threads ?? availableParallelism(), injectFailure: options.injectFailure, log };
-  if (!Number.isInteger(settings.threads) || settings.threads < 1) throw new ModelError('INVALID_VALUE', `threads must be a whole number ≥ 1, got ${settings.threads}`);
+  if (!Number.isInteger(settings.threads) || settings.threads < 1) fail('startNode', 'threads', 'a whole number ≥ 1', settings.threads);
   const credentials = options.tls ? ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }], false) : ServerCredentials.createInsecure();
   // One run at a time: a node's partitions use all of its cores.
   const slot: Slot = { busy: false, pool: warmPool(settings.threads) };

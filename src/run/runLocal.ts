@@ -8,6 +8,7 @@ import { populationOffsets, wholeNetwork } from '../engine/layout.ts';
 import type { PartitionSummary } from '../exchange/messages.ts';
 import type { NetworkDescription } from '../ir/description.ts';
 import { ModelError } from '../errors.ts';
+import { fail } from '../ir/checks.ts';
 import { checkNetworkFits } from './networkFits.ts';
 import type { Recorder } from '../monitor/recorder.ts';
 import { SpikeDigest } from '../monitor/spikeDigest.ts';
@@ -40,6 +41,7 @@ export interface RunStats {
 }
 
 export function runLocal(description: NetworkDescription, options: RunOptions): RunStats {
+  checkSteps('runLocal', options.steps);
   checkNetworkFits(description, 1, 1);
   const recorders = options.recorders ?? [];
   // Before the build, as on threads and nodes: a recorder that refuses the run does so at once.
@@ -103,4 +105,9 @@ export function stepsFor(tMs: number, dt: number): number {
     throw new ModelError('UNSUPPORTED', `a run of ${tMs} ms in steps of ${dt} ms would take ${steps} steps, more than spikegrid counts (${MAX_STEPS}); run it in parts, or with a larger dt`);
   }
   return steps;
+}
+
+/** The runners take a run's length in steps (`stepsFor`): a program that calls one directly gets it checked too. */
+export function checkSteps(runner: string, steps: unknown): void {
+  if (!(Number.isInteger(steps) && (steps as number) >= 0 && (steps as number) <= MAX_STEPS)) fail(runner, 'steps', `a whole number in 0..${MAX_STEPS}`, steps);
 }
