@@ -138,6 +138,7 @@ test('bad command lines fail with a message that says what to change, exit code 
   }));
   const cases: Array<[string[], RegExp]> = [
     [['run', tooLarge, '--t', '1', '--workers', '2'], /StaticSynapse "p": a worker would hold 5000000000 of its synapses, more than one table can/],
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', temp(), '--trace', 'E.v[0:2]', '--trace', 'E.v[1:3]'], /^spikegrid: --trace E\.v\[1:3\]: E\.v is monitored already \(Monitor #0\); give one monitor per population and variable/m],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', temp(), '--trace', 'E.w'], /^spikegrid: --trace E\.w: ExpLIF "E" has no recordable "w"; known: spike, v, i_syn_ex, i_syn_in$/m],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--token-file', 'x'], /--token-file is for runs over worker nodes; give --nodes too, or leave it out/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--out', temp(), '--format', 'parquet', '--no-record'], /--format parquet writes the recorded spikes, and --no-record records none/],

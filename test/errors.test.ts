@@ -49,6 +49,7 @@ const cases: Array<[string, (d: any) => void, string, string]> = [
   ["delay_step too long", (d) => (d.projections[0].delay_step = 70000), "INVALID_VALUE", "StaticSynapse \"syn\": delay_step must be at most 65535 steps, got 70000"],
   ["delay in ms too long", (d) => (d.projections[0].delay = { Normal: { mean: 5, sd: 1, min: 1, max: 7000 } }), "INVALID_VALUE", "StaticSynapse \"syn\": delay must be at most 6553.5 ms (65535 steps of dt 0.1 ms), got 7000"],
   ["delay and delay_step", (d) => (d.projections[0] = { ...d.projections[0], delay: 1, delay_step: 2 }), "INVALID_VALUE", "StaticSynapse \"syn\": give either delay (ms) or delay_step (steps), not both"],
+  ["a variable monitored twice", (d) => d.monitors.push({ target: 'E', attr: 'v', slice: [2, 4] }), "DUPLICATE_NAME", "Monitor #1: E.v is monitored already (Monitor #0); give one monitor per population and variable, with a slice that covers the neurons you want"],
   ["no population", (d) => (d.populations = [], d.projections = [], d.monitors = []), "INVALID_VALUE", "Network: populations is empty; a network needs at least one population of neurons"],
   ["unknown top-level key", (d) => (d.neurons = []), "UNKNOWN_KEY", "Network: unknown neurons; known: version, platform, dt, seed, populations, generators, projections, monitors"],
   ["an infinite value, as the API can pass it", (d) => (d.populations[0].v_init = -Infinity), "INVALID_VALUE", "ExpLIF \"E\": v_init must be a finite number, got -Infinity"],

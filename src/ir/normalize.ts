@@ -62,6 +62,7 @@ export function normalizeDescription(input: unknown): NetworkDescription {
   const context: Context = { dt, populations, generators };
   const projections = list(where, 'projections', raw.projections ?? []).map((s, i) => projection(s, i, context, claim));
   const monitors = list(where, 'monitors', raw.monitors ?? []).map((m, i) => monitor(m, i, populations));
+  checkOneMonitorEach(monitors);
   return { version: DESCRIPTION_VERSION, platform: platform as Platform, dt, seed, populations, generators, projections, monitors };
 }
 
@@ -310,6 +311,22 @@ function indexList(where: string, field: string, value: unknown, size: number): 
   const values = Array.from(value as ArrayLike<number>);
   values.forEach((v, i) => requireInteger(where, `${field}[${i}]`, v, 0, size - 1));
   return values;
+}
+
+/**
+ * Results are keyed by population and variable (`mon["E.v"]`, and one column set in the files), so
+ * a second monitor of the same pair would be dropped or recorded twice.
+ */
+function checkOneMonitorEach(monitors: readonly MonitorDescription[]): void {
+  const first = new Map<string, number>();
+  monitors.forEach(({ target, attr }, index) => {
+    const key = `${target}.${attr}`;
+    const earlier = first.get(key);
+    if (earlier !== undefined) {
+      throw new ModelError('DUPLICATE_NAME', `Monitor #${index}: ${key} is monitored already (Monitor #${earlier}); give one monitor per population and variable, with a slice that covers the neurons you want`);
+    }
+    first.set(key, index);
+  });
 }
 
 function monitor(input: unknown, index: number, populations: PopulationDescription[]): MonitorDescription {
