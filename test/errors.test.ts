@@ -23,6 +23,7 @@ const cases: Array<[string, (d: any) => void, string, string]> = [
   ["unknown model", (d) => (d.populations[0].model = 'Izhikevich'), "UNKNOWN_NAME", "Population #0: unknown neuron model \"Izhikevich\"; known: ExpLIF, LIF"],
   ["a model named as an Object property", (d) => (d.populations[0].model = 'toString'), "UNKNOWN_NAME", "Population #0: unknown neuron model \"toString\"; known: ExpLIF, LIF"],
   ["a generator model named as an Object property", (d) => (d.generators[0].model = 'constructor'), "UNKNOWN_NAME", "Generator #0: unknown generator model \"constructor\"; known: PoissonGenerator, DCGenerator, SpikeGenerator"],
+  ["a name with a dot", (d) => (d.populations[0].name = 'E.x'), "INVALID_VALUE", "ExpLIF #0: name must be free of \".\", \"[\" and \"]\", which separate population, variable and neurons in E.v[0:10], got \"E.x\""],
   ["duplicate name", (d) => (d.populations[1].name = 'E'), "DUPLICATE_NAME", "LIF \"E\": the name is already taken; names must be unique"],
   ["dt 0", (d) => (d.dt = 0), "INVALID_VALUE", "Network: dt must be > 0, got 0"],
   ["seed negative", (d) => (d.seed = -1), "INVALID_VALUE", "Network: seed must be an integer in 0..4294967295, got -1"],

@@ -84,7 +84,10 @@ function list(where: string, field: string, value: unknown): unknown[] {
 }
 
 function objectName(kind: string, index: number, raw: Record<string, unknown>): string {
-  return requireString(`${kind} #${index}`, 'name', raw.name);
+  const name = requireString(`${kind} #${index}`, 'name', raw.name);
+  // They separate the parts of `E.v[0:10]` (--trace, spikegrid plot) and of the result key "E.v".
+  if (/[.[\]]/.test(name)) fail(`${kind} #${index}`, 'name', 'free of ".", "[" and "]", which separate population, variable and neurons in E.v[0:10]', name);
+  return name;
 }
 
 function population(input: unknown, index: number, claim: (kind: string, name: string) => void): PopulationDescription {
