@@ -6,6 +6,7 @@
  */
 import { constants as osConstants } from 'node:os';
 import { ModelError } from '../src/errors.ts';
+import { optionValue } from '../src/cli/args.ts';
 import { checkHostPort } from '../src/cli/hostPort.ts';
 import { readSecret, readSecretFile } from '../src/cli/secrets.ts';
 import { startNode } from './grpcNode.ts';
@@ -24,9 +25,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!['--listen', '--threads', '--token-file', '--tls-cert', '--tls-key'].includes(flag)) {
         throw new ModelError('INVALID_VALUE', `unexpected argument ${JSON.stringify(flag)}; ${USAGE}`);
       }
-      if (value === undefined || value === '' || value.startsWith('--')) throw new ModelError('INVALID_VALUE', `${flag} needs a value; ${USAGE}`);
+      const given = optionValue(flag, value, USAGE);
       if (flag in options) throw new ModelError('INVALID_VALUE', `${flag} is given twice; give it once`);
-      options[flag] = value;
+      options[flag] = given;
     }
     if (!options['--token-file']) throw new ModelError('INVALID_VALUE', `--token-file is missing; ${USAGE}`);
     if (Boolean(options['--tls-cert']) !== Boolean(options['--tls-key'])) throw new ModelError('INVALID_VALUE', '--tls-cert and --tls-key go together');

@@ -33,6 +33,15 @@ const USAGE = [
   '       spikegrid --version',
 ].join('\n');
 
+/**
+ * The value that follows option `flag`: missing, empty (an unset shell variable) or another option
+ * is an error that shows `usage`.
+ */
+export function optionValue(flag: string, value: string | undefined, usage: string): string {
+  if (value === undefined || value === '' || value.startsWith('--')) throw new ModelError('INVALID_VALUE', `${flag} needs a value; ${usage}`);
+  return value;
+}
+
 /** Options that may be given several times, each adding to the others. */
 const REPEATABLE = ['--set', '--trace'];
 
@@ -46,11 +55,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       if (seen.has(arg)) throw new ModelError('INVALID_VALUE', `${arg} is given twice; give it once`);
       seen.add(arg);
     }
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v === '' || v.startsWith('--')) throw new ModelError('INVALID_VALUE', `${arg} needs a value; ${USAGE}`);
-      return v;
-    };
+    const value = () => optionValue(arg, argv[++i], USAGE);
     const number = (name: string) => {
       const text = value();
       const n = Number(text);

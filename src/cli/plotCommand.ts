@@ -66,11 +66,12 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
       values.get(n)![Number(columns[0].get(i))] = columns[4].get(i) as number;
     }
   }
-  if (values.size === 0 && lowest <= highest) {
-    throw new ModelError('UNKNOWN_NAME', `--trace ${trace} --neurons ${first}:${last}: ${join(dir, 'traces.arrow')} holds neurons ${lowest}..${highest} of ${trace}, none of these; `
-      + `give --neurons within them, or record these with --trace ${trace}[${first}:${last}]`);
+  if (values.size === 0) {
+    const file = join(dir, 'traces.arrow');
+    throw new ModelError('UNKNOWN_NAME', lowest <= highest
+      ? `--trace ${trace} --neurons ${first}:${last}: ${file} holds neurons ${lowest}..${highest} of ${trace}, none of these; give --neurons within them, or record these with --trace ${trace}[${first}:${last}]`
+      : `--trace ${trace}: not in ${file}; record it with --trace ${trace}`);
   }
-  if (values.size === 0) throw new ModelError('UNKNOWN_NAME', `--trace ${trace}: not in ${join(dir, 'traces.arrow')}; record it with --trace ${trace}`);
   const unit = VARIABLE_UNITS[variable];
   // A legend while each line has a colour of its own.
   const labels = values.size <= LINE_COLOURS.length ? [...values.keys()].map((n) => `neuron ${n}`) : undefined;

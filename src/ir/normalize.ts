@@ -211,8 +211,9 @@ function projection(input: unknown, index: number, context: Context, claim: (kin
   if (raw.delay !== undefined && raw.delay_step !== undefined) {
     throw new ModelError('INVALID_VALUE', `${where}: give either delay (ms) or delay_step (steps), not both`);
   }
-  const delay_step = raw.delay !== undefined ? delayFromMs(where, raw.delay, context.dt, length) : checkValueSpec(where, 'delay_step', raw.delay_step ?? 1, { length, elements: 'connections', min: 1, integer: true });
-  checkMaxDelay(where, delay_step, raw.delay !== undefined ? context.dt : null);
+  const inMs = raw.delay !== undefined;
+  const delay_step = inMs ? delayFromMs(where, raw.delay, context.dt, length) : checkValueSpec(where, 'delay_step', raw.delay_step ?? 1, { length, elements: 'connections', min: 1, integer: true });
+  checkMaxDelay(where, delay_step, inMs ? context.dt : null);
   return { name, model, pre, post, conn, conn_repr, weight, delay_step };
 }
 

@@ -46,8 +46,9 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
         + `more than one table can (${MAX_CONNECTIONS - 1}); spread the network over more workers (--workers, --nodes) or give it fewer synapses`);
     }
     synapses += count;
-    const valueBytes = (typeof projection.weight === 'number' ? 0 : 8) + (typeof projection.delay_step === 'number' ? 0 : 2);
-    const dense = projection.conn_repr === 'MAT' ? nPre * nLocal * (9 + (typeof projection.delay_step === 'number' ? 0 : 2)) : 0;
+    const delayBytes = typeof projection.delay_step === 'number' ? 0 : 2;
+    const valueBytes = (typeof projection.weight === 'number' ? 0 : 8) + delayBytes;
+    const dense = projection.conn_repr === 'MAT' ? nPre * nLocal * (9 + delayBytes) : 0;
     tables += count * (targetIndexBytes(nLocal) + valueBytes) + (nPre + 1) * 4 + dense;
     // Projections are built in order: this one's extra memory comes beside the tables built so far.
     buildPeak = Math.max(buildPeak, tables + count * buildingBytes(projection, nLocal, valueBytes));
