@@ -12,6 +12,7 @@ import type { NetworkDescription } from '../src/ir/description.ts';
 import { checkHostPort } from '../src/cli/hostPort.ts';
 import { fail } from '../src/ir/checks.ts';
 import { checkNetworkFits } from '../src/run/networkFits.ts';
+import { recordedBytes } from '../src/monitor/recorder.ts';
 import { checkSteps } from '../src/run/runLocal.ts';
 import type { PartitionSummary } from '../src/exchange/messages.ts';
 import {
@@ -51,8 +52,8 @@ export async function runNodes(description: NetworkDescription, options: NodeRun
       return threads;
     }));
     const partitions = threads.reduce((n, t) => n + t, 0);
-    // Each node checks its own memory when the run starts; here only what no machine can hold.
-    checkNetworkFits(description, partitions, 0);
+    // Each node checks its own memory when the run starts; here what no machine can hold, and what the recorders keep here.
+    checkNetworkFits(description, partitions, 0, { recorded: recordedBytes(options.recorders ?? [], { description, steps }) });
     const plans = planPartitions(description, partitions);
     const collector = new RunCollector(description, partitions, steps, options);
     streams.forEach((stream, node) => {

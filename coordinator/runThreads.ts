@@ -11,6 +11,7 @@ import { chunkSteps } from '../src/engine/timing.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
 import { fail } from '../src/ir/checks.ts';
 import { checkNetworkFits } from '../src/run/networkFits.ts';
+import { recordedBytes } from '../src/monitor/recorder.ts';
 import { controlBlock, PEER_ABORTED, ThreadBarrier } from '../src/exchange/barrier.ts';
 import { spikeSlab } from '../src/exchange/spikeSlabs.ts';
 import type { PartitionSummary, ThreadMessage } from '../src/exchange/messages.ts';
@@ -40,7 +41,7 @@ export async function runThreads(description: NetworkDescription, options: Threa
   const workers = options.workers ?? defaultWorkers();
   checkSteps('runThreads', options.steps);
   if (!(Number.isInteger(workers) && workers >= 1)) fail('runThreads', 'workers', 'a whole number ≥ 1', workers);
-  checkNetworkFits(description, workers, workers);
+  checkNetworkFits(description, workers, workers, { recorded: recordedBytes(options.recorders ?? [], { description, steps: options.steps }) });
   const plans = planPartitions(description, workers);
   const L = chunkSteps(description);
   const collector = new RunCollector(description, workers, options.steps, options);

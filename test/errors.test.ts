@@ -2,6 +2,7 @@ import test from 'ava';
 import { normalizeDescription } from '../src/ir/normalize.ts';
 import { ArrowRecorder, ModelError, nn, setPlatform, MemoryRecorder, MonitorBS, MonitorConf, visualization } from '../src/index.ts';
 import { runLocal } from '../src/run/runLocal.ts';
+import { checkNetworkFits } from '../src/run/networkFits.ts';
 
 /** A valid description that each case below breaks in one place. */
 const valid = () => ({
@@ -199,7 +200,32 @@ test('MemoryRecorder refuses, before the network is built, traces that one array
   try {
     process.constrainedMemory = () => 2 ** 30;
     const tooBig = t.throws(() => runLocal(traced(10_000), { steps: 20_000, recorders: [new MemoryRecorder()], onBuildProgress }), { instanceOf: ModelError });
-    t.is(tooBig.message, `MemoryRecorder: the traces would take ≈ 1.5 GiB, more than the 922 MiB a run may take here (90 % of 1.0 GiB); ${advice}`);
+    t.is(tooBig.message, 'the run needs ≈ 1.5 GiB on this machine (1 worker, ≈ 100000 synapses and 10000 neurons each; 1.5 GiB of it traces kept in memory), '
+      + `more than the 922 MiB it can give it (90 % of 1.0 GiB); most of it the traces: ${advice}`);
+  } finally {
+    process.constrainedMemory = real;
+  }
+  t.false(built, 'nothing was built');
+});
+
+test('traces kept in memory count with the network: two parts that each fit but not together are refused before the build', (t) => {
+  // 10⁸ synapses (≈ 390 MiB while they are built) and 8 000 steps of 10 000 voltages (610 MiB).
+  const description = normalizeDescription({
+    populations: [{ name: 'E', model: 'LIF', size: 10_000 }],
+    projections: [{ name: 'rec', pre: 'E', post: 'E', conn: { FixedProb: { p: 1 } }, weight: 0.1 }],
+    monitors: [{ target: 'E', attr: 'v' }],
+  });
+  const memory = 2 ** 30;
+  t.notThrows(() => checkNetworkFits(description, 1, 1, { memory }));
+  const traces = new MemoryRecorder().memoryNeeded({ description, steps: 8000 });
+  t.is(traces, 8 * 8000 * 10_000);
+  t.true(traces < 0.9 * memory);
+  const real = process.constrainedMemory;
+  let built = false;
+  try {
+    process.constrainedMemory = () => memory;
+    const error = t.throws(() => runLocal(description, { steps: 8000, recorders: [new MemoryRecorder()], onBuildProgress: () => (built = true) }), { instanceOf: ModelError });
+    t.regex(error.message, /^the run needs ≈ 1003 MiB on this machine \(1 worker, ≈ 100 M synapses and 10000 neurons each; 610 MiB of it traces kept in memory\), more than the 922 MiB/);
   } finally {
     process.constrainedMemory = real;
   }

@@ -5,7 +5,7 @@
 import { populationOffsets } from '../engine/layout.ts';
 import { ModelError } from '../errors.ts';
 import type { NetworkDescription } from '../ir/description.ts';
-import { formatBytes, machineMemory, MAX_ARRAY_LENGTH, MEMORY_SHARE } from '../machineMemory.ts';
+import { MAX_ARRAY_LENGTH } from '../machineMemory.ts';
 import type { ChunkRecord } from './chunkRecord.ts';
 import { sliceOf, type Recorder, type RunInfo } from './recorder.ts';
 import { SpikeMatrix, TraceMatrix, type MonitorResults } from './results.ts';
@@ -26,8 +26,13 @@ export class MemoryRecorder implements Recorder {
   private traces: Array<{ key: `${string}.${string}`; monitor: number; width: number; data: Float64Array } | null> = [];
   private results: MonitorResults | null = null;
 
+  /** Its traces, 8 bytes a value; spikes are counted as they come. */
+  memoryNeeded({ description, steps }: RunInfo): number {
+    return 8 * tracedValues(description, steps);
+  }
+
   begin({ description, steps }: RunInfo): void {
-    checkTracesFit(description, steps);
+    tracedValues(description, steps);
     this.description = description;
     this.totalSteps = steps;
     this.results = null;
@@ -82,24 +87,25 @@ export class MemoryRecorder implements Recorder {
   }
 }
 
+/** What to do about traces too large for the memory. */
+export const TRACES_ADVICE = 'monitor fewer neurons (a slice) or a shorter run, or record to files (ArrowRecorder, `spikegrid run --out`)';
+
 /**
- * Refuses, before the run starts, traces that one array cannot hold or that would not fit in the
- * memory: kept in memory, they grow with every step, and would fail late, deep in the run.
+ * The values the traces of a run of `steps` hold. Refuses, before the run starts, a trace that one
+ * array cannot hold: kept in memory, it would fail late, deep in the run. Whether they all fit in
+ * the memory is the run's check (`memoryNeeded`).
  */
-function checkTracesFit(description: NetworkDescription, steps: number): void {
-  const advice = 'monitor fewer neurons (a slice) or a shorter run, or record to files (ArrowRecorder, `spikegrid run --out`)';
+function tracedValues(description: NetworkDescription, steps: number): number {
   let values = 0;
   description.monitors.forEach((monitor, index) => {
     if (monitor.attr === 'spike') return;
     const [from, to] = sliceOf(description, index);
     const count = steps * (to - from);
     if (count > MAX_ARRAY_LENGTH) {
-      throw new ModelError('UNSUPPORTED', `MemoryRecorder: ${monitor.target}.${monitor.attr} would hold ${count} values (${to - from} neurons × ${steps} steps), more than one array can (${MAX_ARRAY_LENGTH}); ${advice}`);
+      throw new ModelError('UNSUPPORTED', `MemoryRecorder: ${monitor.target}.${monitor.attr} would hold ${count} values (${to - from} neurons × ${steps} steps), `
+        + `more than one array can (${MAX_ARRAY_LENGTH}); ${TRACES_ADVICE}`);
     }
     values += count;
   });
-  const memory = machineMemory();
-  if (8 * values > MEMORY_SHARE * memory) {
-    throw new ModelError('UNSUPPORTED', `MemoryRecorder: the traces would take ≈ ${formatBytes(8 * values)}, more than the ${formatBytes(MEMORY_SHARE * memory)} a run may take here (${100 * MEMORY_SHARE} % of ${formatBytes(memory)}); ${advice}`);
-  }
+  return values;
 }

@@ -10,9 +10,19 @@ export interface RunInfo {
 
 /** Receives merged chunks in order; `finish` is called once after the last. */
 export interface Recorder {
+  /**
+   * The bytes it will keep in this process's memory for `run`, if it keeps data that grows with
+   * the run: the run counts them with the network's before anything is built (`checkNetworkFits`).
+   */
+  memoryNeeded?(run: RunInfo): number;
   begin(run: RunInfo): void;
   record(chunk: ChunkRecord): void;
   finish(): void;
+}
+
+/** The bytes `recorders` will keep in this process's memory for `run`. */
+export function recordedBytes(recorders: readonly Recorder[], run: RunInfo): number {
+  return recorders.reduce((sum, recorder) => sum + (recorder.memoryNeeded?.(run) ?? 0), 0);
 }
 
 /** The neurons [start, stop) of its population that monitor `monitorIndex` watches. */

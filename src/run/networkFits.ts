@@ -11,7 +11,8 @@
  * is built (`buildingBytes`).
  * Neurons are counted at what every model keeps at least (`neuronBytes`); in most networks they
  * are small beside the synapses, but not in a large network with few synapses. Each worker adds
- * its thread's own memory (`THREAD_BYTES`).
+ * its thread's own memory (`THREAD_BYTES`). What the run's recorders keep in this process's memory
+ * (`Recorder.memoryNeeded`: traces in `MemoryRecorder`) comes on top.
  */
 import { ModelError, label } from '../errors.ts';
 import { expectedSynapses, keepsIndices, sourceSize } from '../engine/connectivity/buildProjection.ts';
@@ -21,14 +22,18 @@ import { targetIndexBytes } from '../engine/connectivity/synapseTable.ts';
 import { delayBounds } from '../ir/delayBounds.ts';
 import type { NetworkDescription, ProjectionDescription } from '../ir/description.ts';
 import { NEURON_MODELS } from '../ir/models.ts';
+import { TRACES_ADVICE } from '../monitor/memoryRecorder.ts';
 import { formatBytes, machineMemory, MEMORY_SHARE } from '../machineMemory.ts';
 
 
 /**
  * `partitions`: how many workers share each population; `here`: how many of them run on this
- * machine (0 where they all run elsewhere, as on worker nodes), `memory` its bytes.
+ * machine (0 where they all run elsewhere, as on worker nodes). `recorded`: the bytes the run's
+ * recorders keep on this machine (`recordedBytes`); `memory`: its bytes.
  */
-export function checkNetworkFits(description: NetworkDescription, partitions: number, here: number, memory = machineMemory()): void {
+export function checkNetworkFits(
+  description: NetworkDescription, partitions: number, here: number, { recorded = 0, memory = machineMemory() }: { recorded?: number; memory?: number } = {},
+): void {
   let tables = 0;
   let buildPeak = 0;
   let synapses = 0;
@@ -63,14 +68,17 @@ export function checkNetworkFits(description: NetworkDescription, partitions: nu
     neuronMemory += nLocal * neuronBytes(population.model, slots);
   }
   const threads = here * THREAD_BYTES;
-  const needed = here * (Math.max(tables, buildPeak) + neuronMemory) + threads;
+  const needed = here * (Math.max(tables, buildPeak) + neuronMemory) + threads + recorded;
   if (needed > MEMORY_SHARE * memory) {
     const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(0)} M` : `${Math.round(n)}`);
     const workers = here === 1 ? '1 worker' : `${here} workers`;
-    const advice = here > 1 && threads > needed / 2
-      ? `most of it the workers' own (≈ ${formatBytes(THREAD_BYTES)} each): run fewer workers`
-      : 'give it fewer neurons or synapses, or spread it over several machines (--nodes)';
-    throw new ModelError('UNSUPPORTED', `the network needs ≈ ${formatBytes(needed)} on this machine (${workers}, ≈ ${count(synapses)} synapses and ${count(neurons)} neurons each), `
+    const traces = recorded > 0 ? `; ${formatBytes(recorded)} of it traces kept in memory` : '';
+    const advice = recorded > needed / 2
+      ? `most of it the traces: ${TRACES_ADVICE}`
+      : here > 1 && threads > needed / 2
+        ? `most of it the workers' own (≈ ${formatBytes(THREAD_BYTES)} each): run fewer workers`
+        : 'give it fewer neurons or synapses, or spread it over several machines (--nodes)';
+    throw new ModelError('UNSUPPORTED', `${recorded > 0 ? 'the run' : 'the network'} needs ≈ ${formatBytes(needed)} on this machine (${workers}, ≈ ${count(synapses)} synapses and ${count(neurons)} neurons each${traces}), `
       + `more than the ${formatBytes(MEMORY_SHARE * memory)} it can give it (${100 * MEMORY_SHARE} % of ${formatBytes(memory)}); ${advice}`);
   }
 }

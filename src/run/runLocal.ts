@@ -10,7 +10,7 @@ import type { NetworkDescription } from '../ir/description.ts';
 import { ModelError } from '../errors.ts';
 import { fail } from '../ir/checks.ts';
 import { checkNetworkFits } from './networkFits.ts';
-import type { Recorder } from '../monitor/recorder.ts';
+import { recordedBytes, type Recorder } from '../monitor/recorder.ts';
 import { SpikeDigest } from '../monitor/spikeDigest.ts';
 
 export interface RunOptions {
@@ -42,8 +42,8 @@ export interface RunStats {
 
 export function runLocal(description: NetworkDescription, options: RunOptions): RunStats {
   checkSteps('runLocal', options.steps);
-  checkNetworkFits(description, 1, 1);
   const recorders = options.recorders ?? [];
+  checkNetworkFits(description, 1, 1, { recorded: recordedBytes(recorders, { description, steps: options.steps }) });
   // Before the build, as on threads and nodes: a recorder that refuses the run does so at once.
   for (const recorder of recorders) recorder.begin({ description, steps: options.steps });
   const buildStart = performance.now();
