@@ -5,12 +5,10 @@
  */
 import type { PartitionPlan } from '../src/engine/layout.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
-import { ModelError } from '../src/errors.ts';
+import { requireInteger } from '../src/ir/checks.ts';
 
 export function planPartitions(description: NetworkDescription, workers: number): PartitionPlan[] {
-  if (!Number.isInteger(workers) || workers < 1) {
-    throw new ModelError('INVALID_VALUE', `workers must be a whole number ≥ 1, got ${workers}`);
-  }
+  requireInteger('planPartitions', 'workers', workers, 1);
   return Array.from({ length: workers }, (_, w) => ({
     index: w,
     slices: description.populations.map((p) => ({ start: Math.floor((p.size * w) / workers), stop: Math.floor((p.size * (w + 1)) / workers) })),

@@ -9,7 +9,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { ownedNeurons } from '../src/engine/layout.ts';
 import { chunkSteps } from '../src/engine/timing.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
-import { fail } from '../src/ir/checks.ts';
+import { requireInteger } from '../src/ir/checks.ts';
 import { checkNetworkFits } from '../src/run/networkFits.ts';
 import { recordedBytes } from '../src/monitor/recorder.ts';
 import { controlBlock, PEER_ABORTED, ThreadBarrier } from '../src/exchange/barrier.ts';
@@ -40,7 +40,7 @@ function defaultWorkers(): number {
 export async function runThreads(description: NetworkDescription, options: ThreadRunOptions): Promise<RunStats> {
   const workers = options.workers ?? defaultWorkers();
   checkSteps('runThreads', options.steps);
-  if (!(Number.isInteger(workers) && workers >= 1)) fail('runThreads', 'workers', 'a whole number ≥ 1', workers);
+  requireInteger('runThreads', 'workers', workers, 1);
   checkNetworkFits(description, workers, workers, { recorded: recordedBytes(options.recorders ?? [], { description, steps: options.steps }) });
   const plans = planPartitions(description, workers);
   const L = chunkSteps(description);

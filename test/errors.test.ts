@@ -13,8 +13,8 @@ const valid = () => ({
 }) as any;
 
 const cases: Array<[string, (d: any) => void, string, string]> = [
-  ["negative size", (d) => (d.populations[0].size = -5), "INVALID_VALUE", "ExpLIF \"E\": size must be a positive integer, got -5"],
-  ["fractional size", (d) => (d.populations[0].size = 2.5), "INVALID_VALUE", "ExpLIF \"E\": size must be a positive integer, got 2.5"],
+  ["negative size", (d) => (d.populations[0].size = -5), "INVALID_VALUE", "ExpLIF \"E\": size must be a whole number ≥ 1, got -5"],
+  ["fractional size", (d) => (d.populations[0].size = 2.5), "INVALID_VALUE", "ExpLIF \"E\": size must be a whole number ≥ 1, got 2.5"],
   ["size beyond 32-bit indices", (d) => (d.populations[0].size = 3e9), "INVALID_VALUE", "ExpLIF \"E\": size must be at most 2147483647 (neuron indices are 32-bit), got 3000000000"],
   ["unknown param", (d) => (d.populations[0].params = { tau_mm: 5 }), "UNKNOWN_KEY", "ExpLIF \"E\": unknown tau_mm; known: E_L, C_m, tau_m, t_ref, V_th, V_reset, I_e, tau_syn_ex, tau_syn_in, V_rest, tau, R"],
   ["alias conflict", (d) => (d.populations[0].params = { tau: 5, tau_m: 6 }), "INVALID_VALUE", "ExpLIF \"E\": tau and tau_m are the same parameter; give one of them"],
@@ -27,7 +27,7 @@ const cases: Array<[string, (d: any) => void, string, string]> = [
   ["a name with a dot", (d) => (d.populations[0].name = 'E.x'), "INVALID_VALUE", "ExpLIF #0: name must be free of \".\", \"[\" and \"]\", which separate population, variable and neurons in E.v[0:10], got \"E.x\""],
   ["duplicate name", (d) => (d.populations[1].name = 'E'), "DUPLICATE_NAME", "LIF \"E\": the name is already taken; names must be unique"],
   ["dt 0", (d) => (d.dt = 0), "INVALID_VALUE", "Network: dt must be > 0, got 0"],
-  ["seed negative", (d) => (d.seed = -1), "INVALID_VALUE", "Network: seed must be an integer in 0..4294967295, got -1"],
+  ["seed negative", (d) => (d.seed = -1), "INVALID_VALUE", "Network: seed must be a whole number in 0..4294967295, got -1"],
   ["pre unknown", (d) => (d.projections[0].pre = 'X'), "UNKNOWN_NAME", "StaticSynapse \"syn\": pre names \"X\", which is no population or generator; known: E, I, P"],
   ["post generator", (d) => (d.projections[0].post = 'P'), "UNKNOWN_NAME", "StaticSynapse \"syn\": post names \"P\", which is a generator, and generators can only be the pre side; populations: E, I"],
   ["delay 0", (d) => (d.projections[0].delay_step = 0), "INVALID_VALUE", "StaticSynapse \"syn\": delay_step must be ≥ 1, got 0"],
@@ -38,11 +38,11 @@ const cases: Array<[string, (d: any) => void, string, string]> = [
   ["one2one sizes", (d) => (d.projections[0].conn = { One2One: {} }), "LENGTH_MISMATCH", "StaticSynapse \"syn\": One2One needs pre and post of equal size, got 10 and 5"],
   ["indegree too big", (d) => (d.projections[0].conn = { FixedInDegree: { degree: 11, multi_conn: false } }), "INVALID_VALUE", "StaticSynapse \"syn\": conn.FixedInDegree.degree must be at most 10 (the pre size) without multi_conn, got 11"],
   ["unknown rule", (d) => (d.projections[0].conn = { FixedNumber: { n: 3 } }), "UNKNOWN_NAME", "StaticSynapse \"syn\": conn names unknown kind \"FixedNumber\"; known: One2One, All2All, FixedProb, FixedTotalNum, FixedInDegree, FixedOutDegree, CustomConn"],
-  ["custom out of range", (d) => (d.projections[0].conn = { CustomConn: { pre: [0, 10], post: [1, 2] } }), "INVALID_VALUE", "StaticSynapse \"syn\": conn.CustomConn.pre[1] must be an integer in 0..9, got 10"],
+  ["custom out of range", (d) => (d.projections[0].conn = { CustomConn: { pre: [0, 10], post: [1, 2] } }), "INVALID_VALUE", "StaticSynapse \"syn\": conn.CustomConn.pre[1] must be a whole number in 0..9, got 10"],
   ["custom length", (d) => (d.projections[0].conn = { CustomConn: { pre: [0, 1], post: [1] } }), "LENGTH_MISMATCH", "StaticSynapse \"syn\": conn.CustomConn.pre has 2 indices but conn.CustomConn.post has 1"],
   ["monitor unknown name", (d) => (d.monitors[0].target = 'ExpLIF_7'), "UNKNOWN_NAME", "Monitor #0: no population is named \"ExpLIF_7\"; populations: E, I"],
   ["monitor unknown attr", (d) => (d.monitors[0].attr = 'w'), "UNKNOWN_NAME", "Monitor #0: ExpLIF \"E\" has no recordable \"w\"; known: spike, v, i_syn_ex, i_syn_in"],
-  ["monitor slice", (d) => (d.monitors[0].slice = [0, 11]), "INVALID_VALUE", "Monitor #0: slice[1] (stop) must be an integer in 1..10, got 11"],
+  ["monitor slice", (d) => (d.monitors[0].slice = [0, 11]), "INVALID_VALUE", "Monitor #0: slice[1] (stop) must be a whole number in 1..10, got 11"],
   ["normal sd negative", (d) => (d.projections[0].weight = { Normal: { mean: 1, sd: -1 } }), "INVALID_VALUE", "StaticSynapse \"syn\": weight.Normal.sd must be ≥ 0, got -1"],
   ["uniform low>high", (d) => (d.populations[0].v_init = { Uniform: { low: -50, high: -60 } }), "INVALID_VALUE", "ExpLIF \"E\": v_init.Uniform.high must be > low (-50), got -60"],
   ["rate negative", (d) => (d.generators[0].params.rate = -3), "INVALID_VALUE", "PoissonGenerator \"P\": rate must be ≥ 0 Hz, got -3"],

@@ -157,7 +157,7 @@ test('a coordinator of another protocol version, or a bad description, is refuse
     t.is(await refusal(node.address, {}, { hello: { protocol: 1 } }),
       'protocol version 1 from the coordinator, this node speaks 2; use the same spikegrid version on both');
     t.is(await refusal(node.address, { protocol: 2, description_json: '{"populations":[{"name":"a","model":"LIF","size":-1}]}' }),
-      'LIF "a": size must be a positive integer, got -1');
+      'LIF "a": size must be a whole number ≥ 1, got -1');
     t.regex(await refusal(node.address, { protocol: 2, description_json: '{not json' }), /JSON/);
     const valid = JSON.stringify(description());
     const plan = (index: number) => ({ index, slices: description().populations.map((p) => ({ start: 0, stop: p.size })) });

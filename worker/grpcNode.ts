@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import type { Piscina } from 'piscina';
 import { ModelError } from '../src/errors.ts';
 import { checkHostPort } from '../src/cli/hostPort.ts';
-import { fail } from '../src/ir/checks.ts';
+import { fail, requireInteger } from '../src/ir/checks.ts';
 import {
   MAX_MESSAGE_BYTES, PROTOCOL_VERSION, int32s, uint32s, workerNodeService, type CoordinatorMessage, type NodeMessage,
 } from '../src/exchange/grpcContract.ts';
@@ -56,7 +56,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const log = options.log ?? ((line: string) => console.error(line));
   const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
   const settings: RunSettings = { token: options.token, threads: options.threads ?? availableParallelism(), injectFailure: options.injectFailure, log };
-  if (!Number.isInteger(settings.threads) || settings.threads < 1) fail('startNode', 'threads', 'a whole number ≥ 1', settings.threads);
+  requireInteger('startNode', 'threads', settings.threads, 1);
   const credentials = options.tls ? ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }], false) : ServerCredentials.createInsecure();
   // One run at a time: a node's partitions use all of its cores.
   const slot: Slot = { busy: false, pool: warmPool(settings.threads) };

@@ -52,10 +52,11 @@ export function requireNonNegative(where: string, field: string, value: unknown)
   return value;
 }
 
+/** A whole number in min..max: a count, an index, a seed. */
 export function requireInteger(where: string, field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in ${min}..${max}`;
-    fail(where, field, `an integer ${range}`, value);
+    fail(where, field, `a whole number ${range}`, value);
   }
   return value;
 }

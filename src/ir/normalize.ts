@@ -73,9 +73,9 @@ interface Context {
 }
 
 function requireSize(where: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(where, 'size', 'a positive integer', value);
-  if (value > MAX_SIZE) fail(where, 'size', `at most ${MAX_SIZE} (neuron indices are 32-bit)`, value);
-  return value;
+  const size = requireInteger(where, 'size', value, 1);
+  if (size > MAX_SIZE) fail(where, 'size', `at most ${MAX_SIZE} (neuron indices are 32-bit)`, value);
+  return size;
 }
 
 function list(where: string, field: string, value: unknown): unknown[] {

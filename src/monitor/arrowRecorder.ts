@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { RecordBatchStreamWriter, Schema, Utf8, Vector } from 'apache-arrow';
 import { arrow } from './arrowLibrary.ts';
 import { populationOffsets } from '../engine/layout.ts';
-import { fail, requireRecord } from '../ir/checks.ts';
+import { fail, requireInteger, requireRecord } from '../ir/checks.ts';
 import type { NetworkDescription } from '../ir/description.ts';
 import type { ChunkRecord } from './chunkRecord.ts';
 import { dictionary, runMetadata, spikeSchema, traceSchema } from './arrowSchema.ts';
@@ -112,7 +112,7 @@ export class ArrowRecorder implements Recorder {
   ) {
     if (typeof dir !== 'string' || dir === '') fail('ArrowRecorder', 'dir', 'a folder path', dir);
     const { batchRows = 65536 } = requireRecord('ArrowRecorder', 'options', options);
-    if (!(Number.isInteger(batchRows) && (batchRows as number) >= 1)) fail('ArrowRecorder', 'batchRows', 'a whole number ≥ 1', batchRows);
+    requireInteger('ArrowRecorder', 'batchRows', batchRows, 1);
     this.batchRows = batchRows as number;
   }
 

@@ -6,7 +6,7 @@
  */
 import { ModelError } from '../errors.ts';
 import type { NetworkDescription } from '../ir/description.ts';
-import { fail, requireRecord, show } from '../ir/checks.ts';
+import { fail, requireInteger, requireRecord, show } from '../ir/checks.ts';
 import { normalizeDescription } from '../ir/normalize.ts';
 import type { MemoryRecorder } from '../monitor/memoryRecorder.ts';
 import type { MonitorResults } from '../monitor/results.ts';
@@ -129,9 +129,7 @@ export class SNetLayer {
     if (!(typeof t === 'number' && t >= 0 && Number.isFinite(t))) {
       throw new ModelError('INVALID_VALUE', `run: t must be a duration in ms ≥ 0, got ${show(t)}`);
     }
-    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
-      throw new ModelError('INVALID_VALUE', `run: workers must be a whole number ≥ 1, got ${show(workers)}`);
-    }
+    if (workers !== undefined) requireInteger('run', 'workers', workers, 1);
     const description = this.build(monitor);
     const recorder = monitor?.recorder;
     const recorders = recorder ? [recorder] : [];

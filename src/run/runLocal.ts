@@ -8,7 +8,7 @@ import { populationOffsets, wholeNetwork } from '../engine/layout.ts';
 import type { PartitionSummary } from '../exchange/messages.ts';
 import type { NetworkDescription } from '../ir/description.ts';
 import { ModelError } from '../errors.ts';
-import { fail } from '../ir/checks.ts';
+import { requireInteger } from '../ir/checks.ts';
 import { checkNetworkFits } from './networkFits.ts';
 import { recordedBytes, type Recorder } from '../monitor/recorder.ts';
 import { SpikeDigest } from '../monitor/spikeDigest.ts';
@@ -109,5 +109,5 @@ export function stepsFor(tMs: number, dt: number): number {
 
 /** The runners take a run's length in steps (`stepsFor`): a program that calls one directly gets it checked too. */
 export function checkSteps(runner: string, steps: unknown): void {
-  if (!(Number.isInteger(steps) && (steps as number) >= 0 && (steps as number) <= MAX_STEPS)) fail(runner, 'steps', `a whole number in 0..${MAX_STEPS}`, steps);
+  requireInteger(runner, 'steps', steps, 0, MAX_STEPS);
 }
