@@ -23,8 +23,10 @@ test('a projection whose share on one worker is longer than a typed array can be
   }
   // Over four workers each holds 2.5·10⁹: a table can, and 4 × 25 GB fit in 1 TiB.
   t.notThrows(() => checkNetworkFits(description, 4, 4, { memory: 1024 * GiB }));
-  // Workers elsewhere (worker nodes) are not counted against this machine.
+  // Workers elsewhere (worker nodes) are not counted against this machine; traces kept here are.
   t.notThrows(() => checkNetworkFits(description, 4, 0, { memory: 1 * GiB }));
+  const traces = t.throws(() => checkNetworkFits(description, 4, 0, { recorded: 2 * GiB, memory: 1 * GiB }), { instanceOf: ModelError });
+  t.regex(traces.message, /^the run needs ≈ 2\.0 GiB on this machine \(2\.0 GiB of it traces kept in memory\), more than the 922 MiB it can give it \(90 % of 1\.0 GiB\); most of it the traces: /);
 });
 
 test('the memory estimate of the full-scale microcircuit on two workers is close to its measured peak, and more than a small machine holds', (t) => {

@@ -72,13 +72,17 @@ export function checkNetworkFits(
   if (needed > MEMORY_SHARE * memory) {
     const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(0)} M` : `${Math.round(n)}`);
     const workers = here === 1 ? '1 worker' : `${here} workers`;
-    const traces = recorded > 0 ? `; ${formatBytes(recorded)} of it traces kept in memory` : '';
+    // A coordinator of worker nodes holds no share of the network, only what its recorders keep.
+    const parts = [
+      ...(here > 0 ? [`${workers}, ≈ ${count(synapses)} synapses and ${count(neurons)} neurons each`] : []),
+      ...(recorded > 0 ? [`${formatBytes(recorded)} of it traces kept in memory`] : []),
+    ];
     const advice = recorded > needed / 2
       ? `most of it the traces: ${TRACES_ADVICE}`
       : here > 1 && threads > needed / 2
         ? `most of it the workers' own (≈ ${formatBytes(THREAD_BYTES)} each): run fewer workers`
         : 'give it fewer neurons or synapses, or spread it over several machines (--nodes)';
-    throw new ModelError('UNSUPPORTED', `${recorded > 0 ? 'the run' : 'the network'} needs ≈ ${formatBytes(needed)} on this machine (${workers}, ≈ ${count(synapses)} synapses and ${count(neurons)} neurons each${traces}), `
+    throw new ModelError('UNSUPPORTED', `${recorded > 0 ? 'the run' : 'the network'} needs ≈ ${formatBytes(needed)} on this machine (${parts.join('; ')}), `
       + `more than the ${formatBytes(MEMORY_SHARE * memory)} it can give it (${100 * MEMORY_SHARE} % of ${formatBytes(memory)}); ${advice}`);
   }
 }
