@@ -54,8 +54,8 @@ const tMs = Number(option('--t', '1000'));
 const workerCounts = option('--workers', '1,2').split(',').map(Number);
 const root = join(import.meta.dirname, '..');
 
-/** Whether the runs delivered rows with per-synapse weights or delays in C (`native/`), or in JavaScript. */
-const nativeDelivery = new Set<boolean>();
+/** Whether the runs ran the native kernels (`native/`: rows with per-synapse weights or delays, Poisson counts), or the JavaScript ones. */
+const nativeKernels = new Set<boolean>();
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -144,7 +144,7 @@ async function runCase(c: Case, placement: string[]): Promise<Record<string, any
   const processS = (performance.now() - started) / 1000;
   if (status !== 0) throw new Error(`${c.name} failed: ${stderr}`);
   const manifest = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
-  nativeDelivery.add(manifest.native_delivery);
+  nativeKernels.add(manifest.native_kernels);
   return { ...manifest, process_s: processS };
 }
 
@@ -175,8 +175,8 @@ function row(c: Case, runs: Array<Record<string, any>>): string[] {
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 console.log(`spikegrid bench, ${tMs} ms model time, median of ${repeat}, ${new Date().toISOString().slice(0, 10)}`);
-const kernels = [...nativeDelivery].map((native) => (native ? 'in C (native/)' : 'in JavaScript')).join(' and ');
-console.log(`rows with per-synapse weights or delays delivered ${kernels}`);
+const kernels = [...nativeKernels].map((native) => (native ? 'in C (native/)' : 'in JavaScript')).join(' and ');
+console.log(`rows with per-synapse weights or delays delivered, and Poisson counts drawn, ${kernels}`);
 console.log(line(header));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const row of rows) console.log(line(row));

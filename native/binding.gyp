@@ -1,9 +1,9 @@
 {
   "targets": [
     {
-      "target_name": "delivery",
-      "sources": ["delivery.c"],
-      "cflags": ["-O2", "-ffp-contract=off"]
+      "target_name": "kernels",
+      "sources": ["addon.c", "delivery.c", "poisson.c"],
+      "cflags": ["-O3", "-ffp-contract=off"]
     }
   ]
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "kernels.h"
 
 /* How many synapses ahead the ring is prefetched: enough misses in flight to cover a miss's wait.
  * On rows of 500 synapses into a 60-slot ring of 38 500 targets: 8 ahead 14–16 ns per synapse,
@@ -40,15 +41,7 @@ typedef struct {
 } Rows;
 
 #define CHECK(call) \
-  do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "native delivery: " #call " failed"); return NULL; } } while (0)
-
-/* The data and length of typed array `value`, if it is of type `expected`. */
-static int array_data(napi_env env, napi_value value, napi_typedarray_type expected, void **data, size_t *length) {
-  napi_typedarray_type type;
-  size_t offset;
-  napi_value buffer;
-  return napi_get_typedarray_info(env, value, &type, length, data, &buffer, &offset) == napi_ok && type == expected;
-}
+  do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "native kernels: " #call " failed"); return NULL; } } while (0)
 
 /* Whether every synapse of `rows` stays inside the arrays and the ring: the addon writes through raw
  * pointers, so what JavaScript would ignore (a write past a typed array's end) must not happen. */
@@ -91,48 +84,48 @@ static napi_value make_rows(napi_env env, napi_callback_info info) {
   size_t argc = 11;
   napi_value argv[11];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 11) { napi_throw_type_error(env, NULL, "native delivery: rows() takes 11 arguments"); return NULL; }
+  if (argc != 11) { napi_throw_type_error(env, NULL, "native kernels: rows() takes 11 arguments"); return NULL; }
   Rows *rows = calloc(1, sizeof(Rows));
-  if (rows == NULL) { napi_throw_error(env, NULL, "native delivery: out of memory"); return NULL; }
+  if (rows == NULL) { napi_throw_error(env, NULL, "native kernels: out of memory"); return NULL; }
   int ok = 1;
   void *data;
   size_t length, n_synapses, ring_length, negative_length = 0;
-  ok &= array_data(env, argv[0], napi_uint32_array, &data, &length) && length > 0;
+  ok &= typed_array(env, argv[0], napi_uint32_array, &data, &length) && length > 0;
   rows->row_start = data;
   rows->n_rows = (uint32_t)(length - 1);
-  if (array_data(env, argv[1], napi_uint16_array, &data, &n_synapses)) rows->targets16 = data;
-  else if (array_data(env, argv[1], napi_uint32_array, &data, &n_synapses)) rows->targets32 = data;
+  if (typed_array(env, argv[1], napi_uint16_array, &data, &n_synapses)) rows->targets16 = data;
+  else if (typed_array(env, argv[1], napi_uint32_array, &data, &n_synapses)) rows->targets32 = data;
   else ok = 0;
   if (!is_null(env, argv[2])) {
-    ok &= array_data(env, argv[2], napi_float64_array, &data, &length) && length >= n_synapses;
+    ok &= typed_array(env, argv[2], napi_float64_array, &data, &length) && length >= n_synapses;
     rows->weights = data;
   }
   ok &= napi_get_value_double(env, argv[3], &rows->weight) == napi_ok;
   if (!is_null(env, argv[4])) {
-    ok &= array_data(env, argv[4], napi_uint16_array, &data, &length) && length >= n_synapses;
+    ok &= typed_array(env, argv[4], napi_uint16_array, &data, &length) && length >= n_synapses;
     rows->delays = data;
   }
   ok &= napi_get_value_uint32(env, argv[5], &rows->delay) == napi_ok;
-  ok &= array_data(env, argv[6], napi_float64_array, &data, &ring_length);
+  ok &= typed_array(env, argv[6], napi_float64_array, &data, &ring_length);
   rows->ring = data;
   ok &= napi_get_value_uint32(env, argv[7], &rows->size) == napi_ok;
   ok &= napi_get_value_uint32(env, argv[8], &rows->slots) == napi_ok && rows->slots > 0;
   if (!is_null(env, argv[9])) {
-    ok &= array_data(env, argv[9], napi_float64_array, &data, &negative_length);
+    ok &= typed_array(env, argv[9], napi_float64_array, &data, &negative_length);
     rows->negative = data;
     ok &= napi_get_value_uint32(env, argv[10], &rows->negative_slots) == napi_ok && rows->negative_slots > 0;
     ok &= rows->weights != NULL; /* the sign of each weight picks the ring */
   }
   if (!ok) {
     free(rows);
-    napi_throw_type_error(env, NULL, "native delivery: rows() got an argument of the wrong type or length");
+    napi_throw_type_error(env, NULL, "native kernels: rows() got an argument of the wrong type or length");
     return NULL;
   }
   const char *problem = out_of_bounds(rows, n_synapses, ring_length, negative_length);
   if (problem) {
     free(rows);
     char message[160];
-    snprintf(message, sizeof message, "native delivery: %s", problem);
+    snprintf(message, sizeof message, "native kernels: %s", problem);
     napi_throw_range_error(env, NULL, message);
     return NULL;
   }
@@ -208,7 +201,7 @@ static napi_value deliver(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_uint32(env, argv[2], &step));
   CHECK(napi_get_value_double(env, argv[3], &amount));
   const Rows *rows = data;
-  if (row >= rows->n_rows) { napi_throw_range_error(env, NULL, "native delivery: no such row"); return NULL; }
+  if (row >= rows->n_rows) { napi_throw_range_error(env, NULL, "native kernels: no such row"); return NULL; }
   const uint32_t begin = rows->row_start[row], end = rows->row_start[row + 1];
   const uint32_t slots = rows->slots, size = rows->size, delay = rows->delay;
   const uint32_t first = step % slots;
@@ -229,11 +222,7 @@ static napi_value deliver(napi_env env, napi_callback_info info) {
   return reached;
 }
 
-NAPI_MODULE_INIT() {
-  napi_value function;
-  if (napi_create_function(env, "rows", NAPI_AUTO_LENGTH, make_rows, NULL, &function) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "rows", function) != napi_ok) return NULL;
-  if (napi_create_function(env, "deliver", NAPI_AUTO_LENGTH, deliver, NULL, &function) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "deliver", function) != napi_ok) return NULL;
-  return exports;
+void delivery_exports(napi_env env, napi_value exports) {
+  export_function(env, exports, "rows", make_rows);
+  export_function(env, exports, "deliver", deliver);
 }

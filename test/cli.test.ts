@@ -206,7 +206,7 @@ test('--workers runs on worker threads with the same spikes, and run.json report
   // One worker, in this process: the same report, with no waiting and nothing to exchange.
   t.is(a.per_worker.length, 1);
   const [alone] = a.per_worker;
-  t.like(alone, { worker: 0, neurons: 1250, synapses: a.synapses, wait_s: 0, draw_ahead_s: 0, native_delivery: a.native_delivery });
+  t.like(alone, { worker: 0, neurons: 1250, synapses: a.synapses, wait_s: 0, draw_ahead_s: 0, native_kernels: a.native_kernels });
   t.true(alone.advance_s > 0 && alone.deliver_s > 0, JSON.stringify(alone));
   t.true(Math.abs(alone.compute_s - alone.advance_s - alone.deliver_s) < 1e-9 && alone.compute_s <= a.sim_s, JSON.stringify(alone));
   // The summary line shows how long the workers waited for each other, as run.json has it.

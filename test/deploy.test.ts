@@ -81,8 +81,8 @@ test("the image's files, started as the manifests start them, run a network over
     t.is(sha(out), sha(reference));
     const manifest = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     t.is(manifest.workers, 4, 'two nodes of two threads each');
-    // The image holds the native delivery kernel, and each node's threads and main thread use it.
-    t.deepEqual(manifest.per_worker.map((w: { native_delivery: boolean }) => w.native_delivery), [true, true, true, true]);
+    // The image holds the native kernels, and each node's threads and main thread use it.
+    t.deepEqual(manifest.per_worker.map((w: { native_kernels: boolean }) => w.native_kernels), [true, true, true, true]);
   } finally {
     for (const w of workers) w.child.kill('SIGKILL');
   }

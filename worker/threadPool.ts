@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { nativeDeliveryPath } from '../src/engine/connectivity/nativeDelivery.ts';
+import { nativeKernelsPath } from '../src/engine/nativeKernels.ts';
 import { compileFor } from './threadCompilation.ts';
 import { threadScript } from './threadScript.ts';
 
@@ -21,7 +21,7 @@ export async function partitionPool(threads: number, idleTimeout: number): Promi
   return new Piscina({
     filename: LOADER,
     // The thread's bundled code does not lie beside the native addon: it is told where it is.
-    workerData: { threadScript: url, nativeDelivery: nativeDeliveryPath() },
+    workerData: { threadScript: url, nativeKernels: nativeKernelsPath() },
     execArgv,
     minThreads: threads,
     maxThreads: threads,

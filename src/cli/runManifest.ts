@@ -30,10 +30,10 @@ export interface RunManifest {
   node_version: string;
   populations: Record<string, { size: number; spikes: number; rate_hz: number }>;
   /**
-   * Whether every worker delivered rows with per-synapse weights or delays in C, or in JavaScript:
-   * the same results, at a different speed (`nativeDelivery.ts`).
+   * Whether every worker ran the native kernels (rows with per-synapse weights or delays, Poisson
+   * counts) in C, or the JavaScript ones: the same results, at a different speed (`nativeKernels.ts`).
    */
-  native_delivery: boolean;
+  native_kernels: boolean;
   /**
    * Per worker (one for a run in this process; a thread or a node's partition otherwise): neurons
    * and synapses it held, its time computing and waiting at barriers, and what the computing went to.
@@ -76,7 +76,7 @@ export function runManifest(
     spikegrid_version: spikegridVersion,
     node_version: process.versions.node,
     populations,
-    native_delivery: stats.per_worker.every((worker) => worker.native_delivery),
+    native_kernels: stats.per_worker.every((worker) => worker.native_kernels),
     per_worker: stats.per_worker,
     ...(stats.bytes_per_chunk !== undefined ? { bytes_per_chunk: stats.bytes_per_chunk } : {}),
   };

@@ -13,6 +13,7 @@ import { Purpose, keyedBits, mixCounter, streamKey } from '../random/counter.ts'
 import { GUIDE_BITS, PoissonSampler, countFrom } from '../random/distributions.ts';
 import type { RowDelivery } from './connectivity/delivery.ts';
 import { DRAW_PIECE, PoissonBank, drawAhead, takeStep } from './poissonBank.ts';
+import { nativePoissonCounts, type DrawCounts } from './nativePoisson.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { specialiseFor } from './specialise.ts';
 
@@ -85,8 +86,11 @@ export class PoissonSource extends GeneratorSource {
     const { thresholds, guide } = sampler;
     const bankable = thresholds !== null && sampler.largestCount <= 255 && keyHi.length > 0;
     const bank = new PoissonBank(bankable ? keyHi.length : 0);
+    // Counts that fit a byte can be drawn in C, the same counts; `drawnHere` takes a step's.
+    const drawCounts = bankable ? nativePoissonCounts(keyHi, keyLo, thresholds, guide!, 32 - GUIDE_BITS) : null;
+    const drawnHere = new Uint8Array(drawCounts !== null ? keyHi.length : 0);
     this.drawAhead = bankable
-      ? specialiseFor(keyHi.length, drawAhead, keyHi, keyLo, thresholds, guide!, 32 - GUIDE_BITS, countFrom, mixCounter, keyedBits,
+      ? specialiseFor(keyHi.length, drawAhead, keyHi, keyLo, thresholds, guide!, 32 - GUIDE_BITS, countFrom, mixCounter, keyedBits, drawCounts,
         this.firstStep, this.stopStep, bank.counts, bank.state, bank.steps, DRAW_PIECE)
       : () => false;
     const only = links.length === 1 ? links[0] : null;
@@ -97,13 +101,13 @@ export class PoissonSource extends GeneratorSource {
       const { rowStart, targets, weight, delay } = only.table;
       const targetOf = Uint32Array.from(this.activeOutputs, (j) => targets[rowStart[j]]);
       this.emit = specialiseFor(keyHi.length, poissonEmitOneEach, keyHi, keyLo, thresholds, guide!, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
-        this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize, bank.counts, bank.state, bank.steps, takeStep);
+        drawCounts, drawnHere, this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize, bank.counts, bank.state, bank.steps, takeStep);
       return;
     }
     const deliveries = links.map((l) => l.deliver);
     const single = deliveries.length === 1 ? deliveries[0] : null;
     this.emit = specialiseFor(this.activeOutputs.length, poissonEmit, this.activeOutputs, keyHi, keyLo, sampler, thresholds, guide, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
-      this.firstStep, this.stopStep, single, deliveries, bank.counts, bank.state, bank.steps, takeStep);
+      drawCounts, drawnHere, this.firstStep, this.stopStep, single, deliveries, bank.counts, bank.state, bank.steps, takeStep);
   }
 }
 
@@ -113,11 +117,13 @@ export class PoissonSource extends GeneratorSource {
  * large means call the sampler.
  *
  * Counts drawn ahead are taken from the bank (`PoissonBank`'s `counts`, `state` and `steps`, as
- * `takeStep` says); the step's others are drawn here.
+ * `takeStep` says); the step's others are drawn here, or in C into `drawnHere` where `drawCounts`
+ * is given.
  */
 function poissonEmit(
   outputs: Uint32Array, keyHi: Uint32Array, keyLo: Uint32Array, sampler: PoissonSampler, thresholds: Float64Array | null, guide: Int32Array | null,
-  countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
+  countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number,
+  drawCounts: DrawCounts | null, drawnHere: Uint8Array, firstStep: number, stopStep: number,
   single: RowDelivery | null, deliveries: RowDelivery[], counts: Uint8Array, state: Int32Array, bankSteps: number,
   takeStep: (state: Int32Array, t: number, n: number) => number,
 ) {
@@ -127,11 +133,14 @@ function poissonEmit(
     if (t < firstStep || t >= stopStep) return 0;
     const row = (t % bankSteps) * n;
     const mixed = mixCounter(t);
+    if (drawCounts !== null) drawCounts(mixed, drawn, n, drawnHere, 0);
     let events = 0;
     for (let a = 0; a < n; a++) {
       let count = 0;
       if (a < drawn) {
         count = counts[row + a];
+      } else if (drawCounts !== null) {
+        count = drawnHere[a];
       } else if (thresholds !== null) {
         const x = keyedBits(keyHi[a], keyLo[a], mixed);
         count = guide![x >>> guideShift];
@@ -150,7 +159,8 @@ function poissonEmit(
 /** `poissonEmit` for outputs with exactly one synapse each, one weight and one delay. */
 function poissonEmitOneEach(
   keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array,
-  countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number, firstStep: number, stopStep: number,
+  countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number,
+  drawCounts: DrawCounts | null, drawnHere: Uint8Array, firstStep: number, stopStep: number,
   targetOf: Uint32Array, weight: number, delay: number, ring: Float64Array, size: number, ringSize: number,
   counts: Uint8Array, state: Int32Array, bankSteps: number, takeStep: (state: Int32Array, t: number, n: number) => number,
 ) {
@@ -168,6 +178,15 @@ function poissonEmitOneEach(
       events += count;
     }
     const mixed = mixCounter(t);
+    if (drawCounts !== null) {
+      drawCounts(mixed, drawn, n, drawnHere, 0);
+      for (let a = drawn; a < n; a++) {
+        const count = drawnHere[a];
+        ring[base + targetOf[a]] += count * weight;
+        events += count;
+      }
+      return events;
+    }
     for (let a = drawn; a < n; a++) {
       const x = keyedBits(keyHi[a], keyLo[a], mixed);
       let count = guide[x >>> guideShift];

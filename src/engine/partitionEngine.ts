@@ -16,9 +16,9 @@ import { InternalError } from '../errors.ts';
 import { buildProjection, expectedSynapses, sourceSize } from './connectivity/buildProjection.ts';
 import { rowDelivery, synapticRing, weightSigns, type Receptor, type RowDelivery } from './connectivity/delivery.ts';
 import { toDense } from './connectivity/denseTable.ts';
-import { nativeDelivery } from './connectivity/nativeDelivery.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { deviceFor } from './device.ts';
+import { nativeKernels } from './nativeKernels.ts';
 import { DcSource, GeneratorSource, PoissonSource, SpikeListSource, type GeneratorLink } from './generators.ts';
 import { ownedNeurons, populationOffsets, type PartitionPlan } from './layout.ts';
 import { emptyChunkSpikes, type ChunkSpikes, type NeuronPopulation } from './population.ts';
@@ -175,7 +175,7 @@ export class PartitionEngine {
   summary(times: PartitionTimes): PartitionSummary {
     return {
       worker: this.plan.index, neurons: this.neurons, synapses: this.synapseCount, ...times,
-      neuron_events: this.neuronEvents, generator_events: this.generatorEvents, native_delivery: nativeDelivery(),
+      neuron_events: this.neuronEvents, generator_events: this.generatorEvents, native_kernels: nativeKernels() !== null,
     };
   }
 

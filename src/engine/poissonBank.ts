@@ -6,6 +6,8 @@
  * chunk; drawing the next steps' counts meanwhile takes them off the next chunk's critical path.
  */
 
+import type { DrawCounts } from './nativePoisson.ts';
+
 /** At most this many bytes of counts per generator and partition, and this many steps ahead. */
 const BANK_BYTES = 1 << 19;
 const MAX_STEPS = 64;
@@ -47,13 +49,13 @@ export function takeStep(state: Int32Array, t: number, n: number): number {
 
 /**
  * Draws the next piece of counts into a bank (`counts`, `state`, `steps`), as the emit kernels in
- * `generators.ts` draw them. Returns false when the bank is full or the generator has nothing more
- * to emit. Specialised per generator (see `specialise`).
+ * `generators.ts` draw them, or through `drawCounts` (in C) where given. Returns false when the bank
+ * is full or the generator has nothing more to emit. Specialised per generator (see `specialise`).
  */
 export function drawAhead(
   keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array, guideShift: number,
   countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number,
-  firstStep: number, stopStep: number, counts: Uint8Array, state: Int32Array, steps: number, piece: number,
+  drawCounts: DrawCounts | null, firstStep: number, stopStep: number, counts: Uint8Array, state: Int32Array, steps: number, piece: number,
 ) {
   const n = keyHi.length;
   return (): boolean => {
@@ -69,11 +71,15 @@ export function drawAhead(
     const to = from + piece < n ? from + piece : n;
     const mixed = mixCounter(s);
     const row = (s % steps) * n;
-    for (let a = from; a < to; a++) {
-      const x = keyedBits(keyHi[a], keyLo[a], mixed);
-      let count = guide[x >>> guideShift];
-      if (count < 0) count = countFrom(thresholds, x, ~count);
-      counts[row + a] = count;
+    if (drawCounts !== null) {
+      drawCounts(mixed, from, to, counts, row);
+    } else {
+      for (let a = from; a < to; a++) {
+        const x = keyedBits(keyHi[a], keyLo[a], mixed);
+        let count = guide[x >>> guideShift];
+        if (count < 0) count = countFrom(thresholds, x, ~count);
+        counts[row + a] = count;
+      }
     }
     if (to === n) {
       state[0] = s + 1;

@@ -55,6 +55,9 @@ export interface PartitionSummary {
   readonly draw_ahead_s: number;
   readonly neuron_events: number;
   readonly generator_events: number;
-  /** Whether it delivered rows with per-synapse weights or delays (any it had) in C (`nativeDelivery.ts`). */
-  readonly native_delivery: boolean;
+  /**
+   * Whether it ran the native kernels (`nativeKernels.ts`): rows with per-synapse weights or delays
+   * delivered, and Poisson counts drawn, in C.
+   */
+  readonly native_kernels: boolean;
 }

@@ -2,28 +2,32 @@ import test from 'ava';
 import { MemoryRecorder, normalizeDescription, nn, type SpikeMatrix, type TraceMatrix } from '../index.ts';
 import { runThreads } from '../coordinator/runThreads.ts';
 import { rowDelivery, type RowDelivery } from '../src/engine/connectivity/delivery.ts';
-import { nativeDelivery, nativeDeliveryPath, nativeRows, useNativeDelivery } from '../src/engine/connectivity/nativeDelivery.ts';
+import { nativeRows } from '../src/engine/connectivity/nativeDelivery.ts';
+import { nativeKernels, nativeKernelsPath, useNativeKernels } from '../src/engine/nativeKernels.ts';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
 import { runLocal } from '../src/run/runLocal.ts';
 import pd14 from '../examples/pd14.ts';
+import { nativePoissonCounts } from '../src/engine/nativePoisson.ts';
+import { keyedBits, mixCounter, streamKey } from '../src/random/counter.ts';
+import { countFrom, GUIDE_BITS, PoissonSampler } from '../src/random/distributions.ts';
 import { seededRandom } from './helpers.ts';
 
 // The tests switch between the kernels, so they run one at a time.
-const addon = nativeDeliveryPath();
+const addon = nativeKernelsPath();
 
 /** Runs `body` with the JavaScript kernels, then goes back to the addon. */
 async function withJavaScript<T>(body: () => T | Promise<T>): Promise<T> {
-  useNativeDelivery(null);
+  useNativeKernels(null);
   try {
     return await body();
   } finally {
-    useNativeDelivery(addon);
+    useNativeKernels(addon);
   }
 }
 
-test.serial('npm ci builds the native delivery kernel, and runs use it', (t) => {
-  t.not(addon, null, 'native/build/Release/delivery.node did not load: run `npm run install` (node-gyp and a C compiler) and read its errors');
-  t.true(nativeDelivery());
+test.serial('npm ci builds the native kernels, and runs use them', (t) => {
+  t.not(addon, null, 'native/build/Release/kernels.node did not load: run `npm run install` (node-gyp and a C compiler) and read its errors');
+  t.not(nativeKernels(), null);
 });
 
 /**
@@ -173,7 +177,93 @@ for (const workers of [1, 2]) {
     }
     t.deepEqual((native.data['L5E.v'] as TraceMatrix).data, (javascript.data['L5E.v'] as TraceMatrix).data);
     // Each worker (each thread, with several) ran the kernel it was told to use.
-    t.deepEqual(native.stats.per_worker.map((w) => w.native_delivery), Array(workers).fill(true));
-    t.deepEqual(javascript.stats.per_worker.map((w) => w.native_delivery), Array(workers).fill(false));
+    t.deepEqual(native.stats.per_worker.map((w) => w.native_kernels), Array(workers).fill(true));
+    t.deepEqual(javascript.stats.per_worker.map((w) => w.native_kernels), Array(workers).fill(false));
+  });
+}
+
+test.serial('Poisson counts drawn in C are those JavaScript draws, for small and large means, in any piece of the outputs', (t) => {
+  const outputs = 3000;
+  const keyHi = new Uint32Array(outputs);
+  const keyLo = new Uint32Array(outputs);
+  for (let a = 0; a < outputs; a++) ({ hi: keyHi[a], lo: keyLo[a] } = streamKey(11, 4, 2, a));
+  // 0.1: a table of 1 000 thresholds whose last ones no word exceeds; 25: the largest mean drawn by table.
+  for (const mean of [0, 0.001, 0.1, 2, 15, 25]) {
+    const { thresholds, guide, largestCount } = new PoissonSampler(mean);
+    t.true(largestCount <= 255, `mean ${mean}: counts fit a byte`);
+    const draw = nativePoissonCounts(keyHi, keyLo, thresholds!, guide!, 32 - GUIDE_BITS)!;
+    let total = 0;
+    let draws = 0;
+    for (const [step, from, to, offset] of [[0, 0, outputs, 0], [7, 1, 1025, 5], [123_456, 2047, 2999, 0], [2 ** 31, 0, 0, 0]]) {
+      const mixed = mixCounter(step);
+      const counts = new Uint8Array(offset + outputs);
+      draw(mixed, from, to, counts, offset);
+      const expected = new Uint8Array(offset + outputs);
+      for (let a = from; a < to; a++) {
+        const x = keyedBits(keyHi[a], keyLo[a], mixed);
+        const k = guide![x >>> (32 - GUIDE_BITS)];
+        expected[offset + a] = k >= 0 ? k : countFrom(thresholds!, x, ~k);
+      }
+      t.deepEqual(counts, expected, `mean ${mean}, step ${step}, outputs ${from}..${to}`);
+      total += counts.reduce((sum, c) => sum + c, 0);
+      draws += to - from;
+    }
+    // Counts, not only the same ones: their sum is the mean asked for times the draws, within four standard deviations.
+    t.true(Math.abs(total - draws * mean) <= 4 * Math.sqrt(draws * mean), `mean ${mean}: ${total} counts in ${draws} draws`);
+  }
+});
+
+test.serial('the C Poisson draw refuses keys, tables or pieces that would take it outside its arrays', (t) => {
+  const { thresholds, guide } = new PoissonSampler(2);
+  const keys = new Uint32Array(10);
+  const native = (hi: Uint32Array, table: Int32Array, shift = 32 - GUIDE_BITS) => nativePoissonCounts(hi, keys, thresholds!, table, shift);
+  t.throws(() => native(new Uint32Array(9), guide!), { instanceOf: TypeError, message: /wrong type or length/ }, 'keys of different lengths');
+  t.throws(() => native(keys, guide!, 21), { instanceOf: TypeError, message: /wrong type or length/ }, 'a guide of the wrong size');
+  t.throws(() => native(keys, guide!.map((k) => (k === 8 ? 40 : k))), { instanceOf: TypeError, message: /wrong type or length/ }, 'a count beyond the table');
+  const large = new PoissonSampler(300);
+  t.is(large.thresholds, null, 'a mean of 300 is drawn by rejection, never by table');
+  const draw = native(keys, guide!)!;
+  t.throws(() => draw(1, 0, 11, new Uint8Array(11), 0), { instanceOf: RangeError, message: /outside/ });
+  t.throws(() => draw(1, 0, 10, new Uint8Array(12), 3), { instanceOf: RangeError, message: /outside/ });
+  t.throws(() => draw(1, 5, 4, new Uint8Array(12), 0), { instanceOf: RangeError, message: /outside/ });
+});
+
+/** Poisson drives of every kind: one input per neuron (One2One), shared inputs, and a mean drawn by rejection. */
+const driven = normalizeDescription({
+  seed: 9,
+  populations: [{ name: 'E', model: 'LIF', size: 300 }, { name: 'I', model: 'ExpLIF', size: 80 }],
+  generators: [
+    { name: 'drive', model: 'PoissonGenerator', size: 300, params: { rate: 20_000 } },
+    { name: 'shared', model: 'PoissonGenerator', size: 60, params: { rate: 2_000 } },
+    { name: 'burst', model: 'PoissonGenerator', size: 20, params: { rate: 4_000_000 } },
+  ],
+  projections: [
+    { name: 'drive-E', pre: 'drive', post: 'E', conn: { One2One: {} }, weight: 87.8, delay_step: 1 },
+    { name: 'shared-E', pre: 'shared', post: 'E', conn: { FixedProb: { p: 0.2 } }, weight: 40, delay_step: 3 },
+    { name: 'shared-I', pre: 'shared', post: 'I', conn: { FixedProb: { p: 0.2 } }, weight: 30, delay_step: 2 },
+    { name: 'burst-I', pre: 'burst', post: 'I', conn: { FixedInDegree: { degree: 2, multi_conn: true } }, weight: 0.5, delay_step: 1 },
+    { name: 'E-I', pre: 'E', post: 'I', conn: { FixedProb: { p: 0.1 } }, weight: 20, delay_step: 15 },
+    { name: 'I-E', pre: 'I', post: 'E', conn: { FixedProb: { p: 0.1 } }, weight: -60, delay_step: 15 },
+  ],
+  monitors: [{ target: 'E', attr: 'spike' }, { target: 'I', attr: 'v', slice: [0, 20] }],
+});
+
+for (const workers of [1, 2]) {
+  test.serial(`Poisson drives: the same spikes and traces with counts drawn in C as in JavaScript, on ${workers} worker(s)`, async (t) => {
+    const run = async () => {
+      const recorder = new MemoryRecorder();
+      const stats = workers === 1
+        ? runLocal(driven, { steps: 3000, recorders: [recorder] })
+        : await runThreads(driven, { steps: 3000, workers, recorders: [recorder] });
+      return { stats, data: recorder.data };
+    };
+    const native = await run();
+    const javascript = await withJavaScript(run);
+    t.true(native.stats.spikes > 200, `${native.stats.spikes} spikes`);
+    t.true(native.stats.generator_events > 1_000_000, `${native.stats.generator_events} generator events`);
+    t.is(native.stats.spikes_sha256, javascript.stats.spikes_sha256);
+    t.is(native.stats.generator_events, javascript.stats.generator_events);
+    t.deepEqual((native.data['E.spike'] as SpikeMatrix).steps, (javascript.data['E.spike'] as SpikeMatrix).steps);
+    t.deepEqual((native.data['I.v'] as TraceMatrix).data, (javascript.data['I.v'] as TraceMatrix).data);
   });
 }

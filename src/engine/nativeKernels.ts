@@ -1,0 +1,58 @@
+/**
+ * The native kernels (`native/`, one Node addon that `npm ci` builds with node-gyp): row delivery
+ * (`connectivity/nativeDelivery.ts`) and Poisson counts (`nativePoisson.ts`), for the loops that
+ * take most of a large network's time. Each makes the same additions or draws the same counts as
+ * its JavaScript kernel, so results are bit for bit the same either way; the JavaScript kernels stay
+ * the reference, and run wherever the addon was not built or `SPIKEGRID_NATIVE=0`.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export interface NativeKernels {
+  rows(
+    rowStart: Uint32Array, targets: Uint16Array | Uint32Array, weights: Float64Array | null, weight: number,
+    delays: Uint16Array | null, delay: number, ring: Float64Array, size: number, slots: number,
+    negative: Float64Array | null, negativeSlots: number,
+  ): object;
+  deliver(rows: object, row: number, step: number, amount: number): number;
+  poissonDraws(keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array, guideShift: number): object;
+  drawCounts(draws: object, mixed: number, from: number, to: number, counts: Uint8Array, offset: number): void;
+}
+
+/** Where `npm ci` builds the addon. */
+const BUILT = fileURLToPath(new URL('../../native/build/Release/kernels.node', import.meta.url));
+
+let path: string | null = process.env.SPIKEGRID_NATIVE === '0' ? null : BUILT;
+let addon: NativeKernels | null | undefined;
+
+/** The addon as this thread uses it, or null: the JavaScript kernels. */
+export function nativeKernels(): NativeKernels | null {
+  if (addon === undefined) {
+    addon = null;
+    // Not built: `npm ci` said so when it tried. Built but unusable: worth saying, once.
+    if (path !== null && existsSync(path)) {
+      try {
+        addon = createRequire(import.meta.url)(path) as NativeKernels;
+      } catch (error) {
+        process.emitWarning(`${path} did not load (${(error as Error).message}); the JavaScript kernels run instead, with the same results. \`npm run install\` builds it again.`);
+      }
+    }
+  }
+  return addon;
+}
+
+/**
+ * The addon's file as this thread loads it, or null where it uses the JavaScript kernels: what a
+ * worker thread is told to use (`useNativeKernels`), since a thread's bundled code does not lie
+ * beside the addon.
+ */
+export function nativeKernelsPath(): string | null {
+  return nativeKernels() === null ? null : path;
+}
+
+/** Loads the addon from `file` from now on in this thread; null: the JavaScript kernels. Kernels made before keep theirs. */
+export function useNativeKernels(file: string | null): void {
+  path = file;
+  addon = undefined;
+}
