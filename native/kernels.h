@@ -21,5 +21,6 @@ static inline int export_function(napi_env env, napi_value exports, const char *
 
 void delivery_exports(napi_env env, napi_value exports);
 void poisson_exports(napi_env env, napi_value exports);
+void neuron_exports(napi_env env, napi_value exports);
 
 #endif

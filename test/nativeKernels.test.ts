@@ -8,6 +8,8 @@ import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
 import { runLocal } from '../src/run/runLocal.ts';
 import pd14 from '../examples/pd14.ts';
 import { nativePoissonCounts } from '../src/engine/nativePoisson.ts';
+import { nativeNeuronStep } from '../src/engine/models/nativeNeurons.ts';
+import { emptyChunkSpikes } from '../src/engine/population.ts';
 import { keyedBits, mixCounter, streamKey } from '../src/random/counter.ts';
 import { countFrom, GUIDE_BITS, PoissonSampler } from '../src/random/distributions.ts';
 import { seededRandom } from './helpers.ts';
@@ -228,11 +230,21 @@ test.serial('the C Poisson draw refuses keys, tables or pieces that would take i
   t.throws(() => draw(1, 5, 4, new Uint8Array(12), 0), { instanceOf: RangeError, message: /outside/ });
 });
 
-/** Poisson drives of every kind: one input per neuron (One2One), shared inputs, and a mean drawn by rejection. */
+/**
+ * Both neuron models, with and without generator current, clamped at V_min, refractory or not, and
+ * Poisson drives of every kind: one input per neuron (One2One), shared inputs, and a mean drawn by
+ * rejection.
+ */
 const driven = normalizeDescription({
   seed: 9,
-  populations: [{ name: 'E', model: 'LIF', size: 300 }, { name: 'I', model: 'ExpLIF', size: 80 }],
+  populations: [
+    { name: 'E', model: 'LIF', size: 300, params: { V_min: -72, I_e: 150 } },
+    { name: 'I', model: 'ExpLIF', size: 80 },
+    { name: 'D', model: 'LIF', size: 40, params: { t_ref: 0 } },
+    { name: 'X', model: 'ExpLIF', size: 1500, params: { t_ref: 0.5 } },
+  ],
   generators: [
+    { name: 'dc', model: 'DCGenerator', size: 1, params: { amplitude: 500, start: 20, stop: 200 } },
     { name: 'drive', model: 'PoissonGenerator', size: 300, params: { rate: 20_000 } },
     { name: 'shared', model: 'PoissonGenerator', size: 60, params: { rate: 2_000 } },
     { name: 'burst', model: 'PoissonGenerator', size: 20, params: { rate: 4_000_000 } },
@@ -244,12 +256,20 @@ const driven = normalizeDescription({
     { name: 'burst-I', pre: 'burst', post: 'I', conn: { FixedInDegree: { degree: 2, multi_conn: true } }, weight: 0.5, delay_step: 1 },
     { name: 'E-I', pre: 'E', post: 'I', conn: { FixedProb: { p: 0.1 } }, weight: 20, delay_step: 15 },
     { name: 'I-E', pre: 'I', post: 'E', conn: { FixedProb: { p: 0.1 } }, weight: -60, delay_step: 15 },
+    { name: 'dc-D', pre: 'dc', post: 'D', conn: { All2All: {} }, weight: 1, delay_step: 1 },
+    { name: 'dc-X', pre: 'dc', post: 'X', conn: { All2All: {} }, weight: 0.9, delay_step: 1 },
+    { name: 'E-X', pre: 'E', post: 'X', conn: { FixedProb: { p: 0.05 } }, weight: 80, delay_step: 4 },
+    { name: 'D-E', pre: 'D', post: 'E', conn: { FixedProb: { p: 0.2 } }, weight: -3, delay_step: 2 },
+    { name: 'E-D', pre: 'E', post: 'D', conn: { FixedProb: { p: 0.1 } }, weight: 0.7, delay_step: 3 },
   ],
-  monitors: [{ target: 'E', attr: 'spike' }, { target: 'I', attr: 'v', slice: [0, 20] }],
+  monitors: [
+    { target: 'E', attr: 'spike' }, { target: 'D', attr: 'spike' }, { target: 'X', attr: 'spike' },
+    { target: 'E', attr: 'v', slice: [0, 30] }, { target: 'I', attr: 'v', slice: [0, 20] }, { target: 'D', attr: 'v' }, { target: 'X', attr: 'i_syn_ex', slice: [0, 50] },
+  ],
 });
 
 for (const workers of [1, 2]) {
-  test.serial(`Poisson drives: the same spikes and traces with counts drawn in C as in JavaScript, on ${workers} worker(s)`, async (t) => {
+  test.serial(`both neuron models with Poisson drives and generator current: the same spikes and traces with the C kernels as with JavaScript, on ${workers} worker(s)`, async (t) => {
     const run = async () => {
       const recorder = new MemoryRecorder();
       const stats = workers === 1
@@ -263,7 +283,36 @@ for (const workers of [1, 2]) {
     t.true(native.stats.generator_events > 1_000_000, `${native.stats.generator_events} generator events`);
     t.is(native.stats.spikes_sha256, javascript.stats.spikes_sha256);
     t.is(native.stats.generator_events, javascript.stats.generator_events);
-    t.deepEqual((native.data['E.spike'] as SpikeMatrix).steps, (javascript.data['E.spike'] as SpikeMatrix).steps);
-    t.deepEqual((native.data['I.v'] as TraceMatrix).data, (javascript.data['I.v'] as TraceMatrix).data);
+    for (const key of ['E.spike', 'D.spike', 'X.spike'] as const) {
+      const [a, b] = [native.data[key] as SpikeMatrix, javascript.data[key] as SpikeMatrix];
+      t.true(a.steps.length > 0, `${key}: no spikes`);
+      t.deepEqual([a.steps, a.neurons], [b.steps, b.neurons], key);
+    }
+    for (const key of ['E.v', 'I.v', 'D.v', 'X.i_syn_ex'] as const) t.deepEqual((native.data[key] as TraceMatrix).data, (javascript.data[key] as TraceMatrix).data, key);
+    // V_min held: the clamped voltage is reached, and never passed.
+    const eV = (native.data['E.v'] as TraceMatrix).data;
+    t.true(eV.includes(-72) && Math.min(...eV) === -72, `E.v down to ${Math.min(...eV)}`);
   });
 }
+
+test.serial('the C neuron update refuses arrays of the wrong length, and a spike list without room for every neuron', (t) => {
+  const size = 10;
+  const arrays = {
+    v: new Float64Array(size).fill(20), iEx: null, iIn: null, refractory: new Int32Array(size), ringPositive: new Float64Array(3 * size),
+    ringNegative: null, iDc: null, ringCurrent: null,
+  };
+  const counts = { gidStart: 100, refractorySteps: 20, positiveSlots: 3, negativeSlots: 3, currentSlots: 0 };
+  const constants = [0.99, 0.04, 0, 15, 0, -Infinity, 0];
+  t.throws(() => nativeNeuronStep('LIF', { ...arrays, refractory: new Int32Array(size - 1) }, constants, counts), { instanceOf: TypeError, message: /wrong type or length/ });
+  t.throws(() => nativeNeuronStep('LIF', arrays, constants, { ...counts, positiveSlots: 4 }), { instanceOf: TypeError, message: /wrong type or length/ }, 'a ring shorter than its slots');
+  t.throws(() => nativeNeuronStep('ExpLIF', arrays, [...constants, 0, 0, 0], counts), { instanceOf: TypeError, message: /wrong type or length/ }, 'ExpLIF without its currents');
+  const step = nativeNeuronStep('LIF', arrays, constants, counts)!;
+  t.throws(() => step(0, emptyChunkSpikes(size - 1)), { instanceOf: RangeError, message: /no room/ });
+  // Every neuron starts above threshold (15 mV above E_L): all fire at step 4, in order.
+  const out = emptyChunkSpikes(size);
+  step(4, out);
+  t.is(out.count, size);
+  t.deepEqual([...out.gids], Array.from({ length: size }, (_, i) => 100 + i));
+  t.deepEqual([...out.steps], Array(size).fill(4));
+  t.deepEqual([...arrays.refractory], Array(size).fill(20));
+});

@@ -1,7 +1,7 @@
 /**
  * The native kernels (`native/`, one Node addon that `npm ci` builds with node-gyp): row delivery
- * (`connectivity/nativeDelivery.ts`) and Poisson counts (`nativePoisson.ts`), for the loops that
- * take most of a large network's time. Each makes the same additions or draws the same counts as
+ * (`connectivity/nativeDelivery.ts`), Poisson counts (`nativePoisson.ts`) and neuron updates
+ * (`models/nativeNeurons.ts`), for the loops that take most of a large network's time. Each makes the same additions or draws the same counts as
  * its JavaScript kernel, so results are bit for bit the same either way; the JavaScript kernels stay
  * the reference, and run wherever the addon was not built or `SPIKEGRID_NATIVE=0`.
  */
@@ -18,6 +18,11 @@ export interface NativeKernels {
   deliver(rows: object, row: number, step: number, amount: number): number;
   poissonDraws(keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array, guideShift: number): object;
   drawCounts(draws: object, mixed: number, from: number, to: number, counts: Uint8Array, offset: number): void;
+  neurons(
+    model: number, v: Float64Array, iEx: Float64Array | null, iIn: Float64Array | null, refractory: Int32Array, ringPositive: Float64Array,
+    ringNegative: Float64Array | null, iDc: Float64Array | null, ringCurrent: Float64Array | null, constants: Float64Array, counts: Uint32Array,
+  ): object;
+  neuronStep(population: object, t: number, steps: Int32Array, gids: Uint32Array, count: number): number;
 }
 
 /** Where `npm ci` builds the addon. */

@@ -11,6 +11,7 @@
  */
 import type { ChunkSpikes, NeuronPopulation, PopulationInit, RingSlots } from '../population.ts';
 import { specialiseFor } from '../specialise.ts';
+import { nativeNeuronStep } from './nativeNeurons.ts';
 
 /** ∫ propagator from a synaptic current with time constant tauSyn to V (NEST's propagator_32). */
 export function currentToVoltage(tauSyn: number, tauM: number, cM: number, h: number): number {
@@ -70,7 +71,17 @@ export class ExpLifPopulation implements NeuronPopulation {
     this.iIn = new Float64Array(size);
     this.iDc = new Float64Array(size);
     this.refractory = new Int32Array(size);
-    this.step = specialiseFor(size, expLifStep, this, this.p22, this.p11ex, this.p11in, this.p21ex, this.p21in, this.p20, this.iE, this.theta, this.vReset, this.refractorySteps, init.currentInput);
+    const current = init.currentInput;
+    this.step = nativeNeuronStep(
+      'ExpLIF',
+      {
+        v: this.v, iEx: this.iEx, iIn: this.iIn, refractory: this.refractory, ringPositive: this.ringPositive, ringNegative: this.ringNegative,
+        iDc: current ? this.iDc : null, ringCurrent: current ? this.ringCurrent : null,
+      },
+      // The constant drive as `expLifStep` computes it.
+      [this.p22, this.p11ex, this.p11in, this.p21ex, this.p21in, this.p20, this.iE, this.theta, this.vReset, (this.iE + 0) * this.p20],
+      { gidStart: this.gidStart, refractorySteps: this.refractorySteps, positiveSlots: init.ringSlots.positive, negativeSlots: init.ringSlots.negative, currentSlots: init.ringSlots.current },
+    ) ?? specialiseFor(size, expLifStep, this, this.p22, this.p11ex, this.p11in, this.p21ex, this.p21in, this.p20, this.iE, this.theta, this.vReset, this.refractorySteps, current);
   }
 
   readonly step: (t: number, out: ChunkSpikes) => void;

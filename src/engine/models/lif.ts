@@ -8,6 +8,7 @@
  */
 import type { ChunkSpikes, NeuronPopulation, PopulationInit, RingSlots } from '../population.ts';
 import { specialiseFor } from '../specialise.ts';
+import { nativeNeuronStep } from './nativeNeurons.ts';
 
 export class LifPopulation implements NeuronPopulation {
   readonly name: string;
@@ -52,7 +53,17 @@ export class LifPopulation implements NeuronPopulation {
     this.v = init.vInit.map((v) => v - p.E_L);
     this.iDc = new Float64Array(size);
     this.refractory = new Int32Array(size);
-    this.step = specialiseFor(size, lifStep, this, this.p33, this.p30, this.iE, this.theta, this.vReset, this.vMin, this.refractorySteps, init.currentInput);
+    const current = init.currentInput;
+    this.step = nativeNeuronStep(
+      'LIF',
+      {
+        v: this.v, iEx: null, iIn: null, refractory: this.refractory, ringPositive: this.ringPositive, ringNegative: null,
+        iDc: current ? this.iDc : null, ringCurrent: current ? this.ringCurrent : null,
+      },
+      // The constant drive as `lifStep` computes it.
+      [this.p33, this.p30, this.iE, this.theta, this.vReset, this.vMin, this.p30 * (this.iE + 0)],
+      { gidStart: this.gidStart, refractorySteps: this.refractorySteps, positiveSlots: synaptic, negativeSlots: synaptic, currentSlots: init.ringSlots.current },
+    ) ?? specialiseFor(size, lifStep, this, this.p33, this.p30, this.iE, this.theta, this.vReset, this.vMin, this.refractorySteps, current);
   }
 
   readonly step: (t: number, out: ChunkSpikes) => void;
