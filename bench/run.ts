@@ -54,7 +54,7 @@ const tMs = Number(option('--t', '1000'));
 const workerCounts = option('--workers', '1,2').split(',').map(Number);
 const root = join(import.meta.dirname, '..');
 
-/** Whether the runs ran the native kernels (`native/`: rows with per-synapse weights or delays, Poisson counts), or the JavaScript ones. */
+/** Whether the runs ran the native kernels (`native/`: row delivery, Poisson counts, neuron updates), or the JavaScript ones. */
 const nativeKernels = new Set<boolean>();
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -175,8 +175,8 @@ function row(c: Case, runs: Array<Record<string, any>>): string[] {
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 console.log(`spikegrid bench, ${tMs} ms model time, median of ${repeat}, ${new Date().toISOString().slice(0, 10)}`);
-const kernels = [...nativeKernels].map((native) => (native ? 'in C (native/)' : 'in JavaScript')).join(' and ');
-console.log(`rows with per-synapse weights or delays delivered, and Poisson counts drawn, ${kernels}`);
+const kernels = [...nativeKernels].map((native) => (native ? 'C (native/)' : 'JavaScript (SPIKEGRID_NATIVE=0 or not built)')).join(' and ');
+console.log(`native kernels (delivery of rows with per-synapse weights or delays, Poisson counts, neuron updates): ${kernels}`);
 console.log(line(header));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const row of rows) console.log(line(row));
