@@ -3,7 +3,7 @@ import { MemoryRecorder, normalizeDescription, nn, type SpikeMatrix, type TraceM
 import { runThreads } from '../coordinator/runThreads.ts';
 import { rowDelivery, type RowDelivery } from '../src/engine/connectivity/delivery.ts';
 import { nativeRows } from '../src/engine/connectivity/nativeDelivery.ts';
-import { nativeKernels, nativeKernelsPath, useNativeKernels } from '../src/engine/nativeKernels.ts';
+import { NATIVE_FROM, nativeKernels, nativeKernelsPath, useNativeKernels } from '../src/engine/nativeKernels.ts';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
 import { runLocal } from '../src/run/runLocal.ts';
 import pd14 from '../examples/pd14.ts';
@@ -217,17 +217,18 @@ test.serial('Poisson counts drawn in C are those JavaScript draws, for small and
 
 test.serial('the C Poisson draw refuses keys, tables or pieces that would take it outside its arrays', (t) => {
   const { thresholds, guide } = new PoissonSampler(2);
-  const keys = new Uint32Array(10);
+  const keys = new Uint32Array(20);
   const native = (hi: Uint32Array, table: Int32Array, shift = 32 - GUIDE_BITS) => nativePoissonCounts(hi, keys, thresholds!, table, shift);
-  t.throws(() => native(new Uint32Array(9), guide!), { instanceOf: TypeError, message: /wrong type or length/ }, 'keys of different lengths');
+  t.throws(() => native(new Uint32Array(19), guide!), { instanceOf: TypeError, message: /wrong type or length/ }, 'keys of different lengths');
+  t.is(nativePoissonCounts(keys.subarray(5), keys.subarray(5), thresholds!, guide!, 32 - GUIDE_BITS), null, 'fewer outputs stay in JavaScript');
   t.throws(() => native(keys, guide!, 21), { instanceOf: TypeError, message: /wrong type or length/ }, 'a guide of the wrong size');
   t.throws(() => native(keys, guide!.map((k) => (k === 8 ? 40 : k))), { instanceOf: TypeError, message: /wrong type or length/ }, 'a count beyond the table');
   const large = new PoissonSampler(300);
   t.is(large.thresholds, null, 'a mean of 300 is drawn by rejection, never by table');
   const draw = native(keys, guide!)!;
-  t.throws(() => draw(1, 0, 11, new Uint8Array(11), 0), { instanceOf: RangeError, message: /outside/ });
-  t.throws(() => draw(1, 0, 10, new Uint8Array(12), 3), { instanceOf: RangeError, message: /outside/ });
-  t.throws(() => draw(1, 5, 4, new Uint8Array(12), 0), { instanceOf: RangeError, message: /outside/ });
+  t.throws(() => draw(1, 0, 21, new Uint8Array(21), 0), { instanceOf: RangeError, message: /outside/ });
+  t.throws(() => draw(1, 0, 20, new Uint8Array(22), 3), { instanceOf: RangeError, message: /outside/ });
+  t.throws(() => draw(1, 5, 4, new Uint8Array(22), 0), { instanceOf: RangeError, message: /outside/ });
 });
 
 /**
@@ -296,7 +297,7 @@ for (const workers of [1, 2]) {
 }
 
 test.serial('the C neuron update refuses arrays of the wrong length, and a spike list without room for every neuron', (t) => {
-  const size = 10;
+  const size = NATIVE_FROM;
   const arrays = {
     v: new Float64Array(size).fill(20), iEx: null, iIn: null, refractory: new Int32Array(size), ringPositive: new Float64Array(3 * size),
     ringNegative: null, iDc: null, ringCurrent: null,
@@ -306,6 +307,9 @@ test.serial('the C neuron update refuses arrays of the wrong length, and a spike
   t.throws(() => nativeNeuronStep('LIF', { ...arrays, refractory: new Int32Array(size - 1) }, constants, counts), { instanceOf: TypeError, message: /wrong type or length/ });
   t.throws(() => nativeNeuronStep('LIF', arrays, constants, { ...counts, positiveSlots: 4 }), { instanceOf: TypeError, message: /wrong type or length/ }, 'a ring shorter than its slots');
   t.throws(() => nativeNeuronStep('ExpLIF', arrays, [...constants, 0, 0, 0], counts), { instanceOf: TypeError, message: /wrong type or length/ }, 'ExpLIF without its currents');
+  // A smaller population stays in JavaScript, where a step costs less than a call into the addon.
+  const smaller = { ...arrays, v: arrays.v.subarray(1), refractory: arrays.refractory.subarray(1), ringPositive: arrays.ringPositive.subarray(3) };
+  t.is(nativeNeuronStep('LIF', smaller, constants, counts), null);
   const step = nativeNeuronStep('LIF', arrays, constants, counts)!;
   t.throws(() => step(0, emptyChunkSpikes(size - 1)), { instanceOf: RangeError, message: /no room/ });
   // Every neuron starts above threshold (15 mV above E_L): all fire at step 4, in order.

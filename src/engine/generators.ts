@@ -86,7 +86,7 @@ export class PoissonSource extends GeneratorSource {
     const { thresholds, guide } = sampler;
     const bankable = thresholds !== null && sampler.largestCount <= 255 && keyHi.length > 0;
     const bank = new PoissonBank(bankable ? keyHi.length : 0);
-    // Counts that fit a byte can be drawn in C, the same counts; `drawnHere` takes a step's.
+    // Counts that fit a byte can be drawn in C (where there are enough outputs: `NATIVE_FROM`), the same counts; `drawnHere` takes a step's.
     const drawCounts = bankable ? nativePoissonCounts(keyHi, keyLo, thresholds, guide!, 32 - GUIDE_BITS) : null;
     const drawnHere = new Uint8Array(drawCounts !== null ? keyHi.length : 0);
     this.drawAhead = bankable

@@ -25,6 +25,16 @@ export interface NativeKernels {
   neuronStep(population: object, t: number, steps: Int32Array, gids: Uint32Array, count: number): number;
 }
 
+/**
+ * Below this many elements (neurons, generator outputs) a kernel stays in JavaScript: a call into
+ * the addon costs ≈ 0.1 µs, more than a few elements' work. Measured on networks of many small
+ * LIF populations (one worker, three runs each): 4 and 8 neurons a population ran faster in
+ * JavaScript (0.17–0.18 s against 0.31–0.34 s; 0.26–0.27 s against 0.33 s), 16 and 64 in C
+ * (0.25–0.27 s against 0.37–0.62 s; 0.10–0.14 s against 0.51–0.68 s); Poisson generators of 8
+ * outputs drew about as fast either way, of 16 and 32 faster in C.
+ */
+export const NATIVE_FROM = 16;
+
 /** Where `npm ci` builds the addon. */
 const BUILT = fileURLToPath(new URL('../../native/build/Release/kernels.node', import.meta.url));
 

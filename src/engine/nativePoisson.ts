@@ -4,7 +4,7 @@
  * table and comparisons), drawn eight outputs at a time where the processor allows. The Poisson
  * drive of the Brunel network is a third of its work in JavaScript.
  */
-import { nativeKernels } from './nativeKernels.ts';
+import { NATIVE_FROM, nativeKernels } from './nativeKernels.ts';
 
 /** Writes the counts of outputs [from, to) at the step whose `mixCounter` is `mixed` to `counts[offset + a]`. */
 export type DrawCounts = (mixed: number, from: number, to: number, counts: Uint8Array, offset: number) => void;
@@ -12,11 +12,12 @@ export type DrawCounts = (mixed: number, from: number, to: number, counts: Uint8
 /**
  * The C draw of the counts of outputs with stream keys (`keyHi`, `keyLo`) from a sampler's table
  * (`thresholds`, `guide` read through its top `32 - guideShift` bits), whose counts fit a byte;
- * null where the addon is not in use. The closure holds the arrays the addon reads through pointers.
+ * null where the addon is not in use or the outputs are too few to gain (`NATIVE_FROM`). The
+ * closure holds the arrays the addon reads through pointers.
  */
 export function nativePoissonCounts(keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array, guideShift: number): DrawCounts | null {
   const native = nativeKernels();
-  if (native === null) return null;
+  if (native === null || keyHi.length < NATIVE_FROM) return null;
   const kept = { draws: native.poissonDraws(keyHi, keyLo, thresholds, guide, guideShift), keyHi, keyLo, thresholds, guide };
   const { drawCounts } = native;
   return (mixed, from, to, counts, offset) => drawCounts(kept.draws, mixed, from, to, counts, offset);

@@ -3,7 +3,7 @@
  * same order with the same rounding, four neurons at a time where the processor allows; the spikes
  * come out in the same order. The JavaScript kernels stay the reference (`nativeKernels.ts`).
  */
-import { nativeKernels } from '../nativeKernels.ts';
+import { NATIVE_FROM, nativeKernels } from '../nativeKernels.ts';
 import type { ChunkSpikes } from '../population.ts';
 
 /** What `native/neurons.c` calls each model. */
@@ -32,13 +32,14 @@ export interface NeuronCounts {
 
 /**
  * The C update of one step of a population of `model`, with its kernel's `constants` in the order
- * `native/neurons.c` reads them; null where the addon is not in use. The closure holds the arrays,
- * which the addon reads and writes through pointers.
+ * `native/neurons.c` reads them; null where the addon is not in use or the population is too small
+ * to gain (`NATIVE_FROM`). The closure holds the arrays, which the addon reads and writes through
+ * pointers.
  */
 export function nativeNeuronStep(model: keyof typeof MODELS, arrays: NeuronArrays, constants: readonly number[], counts: NeuronCounts):
   ((t: number, out: ChunkSpikes) => void) | null {
   const native = nativeKernels();
-  if (native === null) return null;
+  if (native === null || arrays.v.length < NATIVE_FROM) return null;
   const { v, iEx, iIn, refractory, ringPositive, ringNegative, iDc, ringCurrent } = arrays;
   const kept = {
     population: native.neurons(MODELS[model], v, iEx, iIn, refractory, ringPositive, ringNegative, iDc, ringCurrent, Float64Array.from(constants),
