@@ -73,11 +73,6 @@ static int is_null(napi_env env, napi_value value) {
   return napi_typeof(env, value, &type) == napi_ok && type == napi_null;
 }
 
-static void free_rows(napi_env env, void *data, void *hint) {
-  (void)env; (void)hint;
-  free(data);
-}
-
 /* rows(rowStart, targets, weights | null, weight, delays | null, delay, ring, size, slots,
  *      negative | null, negativeSlots) → handle */
 static napi_value make_rows(napi_env env, napi_callback_info info) {
@@ -129,9 +124,7 @@ static napi_value make_rows(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, message);
     return NULL;
   }
-  napi_value handle;
-  CHECK(napi_create_external(env, rows, free_rows, NULL, &handle));
-  return handle;
+  return external_handle(env, rows);
 }
 
 /* The loop, for one kind of target index, per-synapse weight and per-synapse delay. */

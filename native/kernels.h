@@ -1,8 +1,16 @@
-/* What the addon's kernels share: reading typed arrays, and adding functions to the exports. */
+/* What the addon's kernels share: the AVX2 copies of loops, reading typed arrays, handles to C data, and exports. */
 #ifndef SPIKEGRID_KERNELS_H
 #define SPIKEGRID_KERNELS_H
 #include <node_api.h>
 #include <stddef.h>
+#include <stdlib.h>
+
+/* A copy of a loop for AVX2 beside the plain one, picked when the addon loads (an ifunc: GCC on x86-64 with glibc). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__)
+#define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
 
 /* The data and length of typed array `value`, if it is of type `expected`. */
 static inline int typed_array(napi_env env, napi_value value, napi_typedarray_type expected, void **data, size_t *length) {
@@ -17,6 +25,22 @@ static inline int export_function(napi_env env, napi_value exports, const char *
   napi_value value;
   return napi_create_function(env, name, NAPI_AUTO_LENGTH, function, NULL, &value) == napi_ok
     && napi_set_named_property(env, exports, name, value) == napi_ok;
+}
+
+/* Frees a handle's data once JavaScript lets go of the handle. */
+static inline void free_external(napi_env env, void *data, void *hint) {
+  (void)env; (void)hint;
+  free(data);
+}
+
+/* A handle to `data` (malloc'd) that frees it when JavaScript lets go of the handle; freed at once where N-API refuses. */
+static inline napi_value external_handle(napi_env env, void *data) {
+  napi_value handle;
+  if (napi_create_external(env, data, free_external, NULL, &handle) != napi_ok) {
+    free(data);
+    return NULL;
+  }
+  return handle;
 }
 
 void delivery_exports(napi_env env, napi_value exports);

@@ -13,13 +13,6 @@
 #include <stdlib.h>
 #include "kernels.h"
 
-/* A copy of the loop for AVX2 beside the plain one, picked when the addon loads (an ifunc: GCC on x86-64 with glibc). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__)
-#define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define VECTOR_CLONES
-#endif
-
 enum Model { LIF, EXP_LIF };
 
 /* One population's state and constants (the arrays belong to its JavaScript object, which the handle's closure holds). */
@@ -37,6 +30,14 @@ typedef struct {
 
 /* What the neurons update at a time: their fired marks take a piece of the stack. */
 #define PIECE 1024
+
+/* The generator current of the next step: what the current ring holds for this one, which it then forgets. */
+static inline void take_current(uint32_t n, double *restrict i_dc, double *restrict ring_current) {
+  for (uint32_t i = 0; i < n; i++) {
+    i_dc[i] = ring_current[i];
+    ring_current[i] = 0;
+  }
+}
 
 /* `lifStep`'s update of neuron i, its input current given by DRIVE. */
 #define LIF_NEURON(DRIVE)                                                            \
@@ -61,10 +62,7 @@ VECTOR_CLONES static void lif_piece(
   const double p33 = c[0], p30 = c[1], i_e = c[2], theta = c[3], v_reset = c[4], v_min = c[5], constant_drive = c[6];
   if (i_dc) {
     for (uint32_t i = 0; i < n; i++) LIF_NEURON(p30 * (i_e + i_dc[i]))
-    for (uint32_t i = 0; i < n; i++) {
-      i_dc[i] = ring_current[i];
-      ring_current[i] = 0;
-    }
+    take_current(n, i_dc, ring_current);
   } else {
     for (uint32_t i = 0; i < n; i++) LIF_NEURON(constant_drive)
   }
@@ -98,18 +96,10 @@ VECTOR_CLONES static void exp_lif_piece(
     constant_drive = c[9];
   if (i_dc) {
     for (uint32_t i = 0; i < n; i++) EXP_LIF_NEURON((i_e + i_dc[i]) * p20)
-    for (uint32_t i = 0; i < n; i++) {
-      i_dc[i] = ring_current[i];
-      ring_current[i] = 0;
-    }
+    take_current(n, i_dc, ring_current);
   } else {
     for (uint32_t i = 0; i < n; i++) EXP_LIF_NEURON(constant_drive)
   }
-}
-
-static void free_population(napi_env env, void *data, void *hint) {
-  (void)env; (void)hint;
-  free(data);
 }
 
 /* A Float64Array of exactly `length` values, or (where `optional`) null. */
@@ -170,9 +160,7 @@ static napi_value make_neurons(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "native kernels: neurons() got an argument of the wrong type or length");
     return NULL;
   }
-  napi_value handle;
-  if (napi_create_external(env, p, free_population, NULL, &handle) != napi_ok) { free(p); return NULL; }
-  return handle;
+  return external_handle(env, p);
 }
 
 /* neuronStep(handle, t, steps: Int32Array, gids: Uint32Array, count) → count: updates every neuron for step t,

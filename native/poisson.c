@@ -26,13 +26,6 @@ typedef struct {
   uint32_t guide_shift;
 } Draws;
 
-/* A copy of the loop for AVX2 beside the plain one, picked when the addon loads (an ifunc: GCC on x86-64 with glibc). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__)
-#define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define VECTOR_CLONES
-#endif
-
 /* `keyedBits` for outputs [from, from + n): MurmurHash3's finaliser with the low key word, then with the high one. */
 VECTOR_CLONES static void keyed_bits(const uint32_t *hi, const uint32_t *lo, uint32_t mixed, uint32_t n, uint32_t *out) {
   for (uint32_t a = 0; a < n; a++) {
@@ -54,11 +47,6 @@ VECTOR_CLONES static void keyed_bits(const uint32_t *hi, const uint32_t *lo, uin
 
 /* What the words hashed at a time take on the stack. */
 #define PIECE 1024
-
-static void free_draws(napi_env env, void *data, void *hint) {
-  (void)env; (void)hint;
-  free(data);
-}
 
 /* poissonDraws(keyHi, keyLo, thresholds, guide, guideShift) → handle */
 static napi_value make_draws(napi_env env, napi_callback_info info) {
@@ -99,9 +87,7 @@ static napi_value make_draws(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "native kernels: poissonDraws() got an argument of the wrong type or length");
     return NULL;
   }
-  napi_value handle;
-  if (napi_create_external(env, draws, free_draws, NULL, &handle) != napi_ok) { free(draws); return NULL; }
-  return handle;
+  return external_handle(env, draws);
 }
 
 /* drawCounts(handle, mixed, from, to, counts, offset): counts[offset + a] for outputs a in [from, to), at the step whose `mixCounter` is `mixed`. */
