@@ -1,4 +1,7 @@
 import test from 'ava';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryRecorder, normalizeDescription, nn, type SpikeMatrix, type TraceMatrix } from '../index.ts';
 import { runThreads } from '../coordinator/runThreads.ts';
 import { rowDelivery, type RowDelivery } from '../src/engine/connectivity/delivery.ts';
@@ -319,4 +322,28 @@ test.serial('the C neuron update refuses arrays of the wrong length, and a spike
   t.deepEqual([...out.gids], Array.from({ length: size }, (_, i) => 100 + i));
   t.deepEqual([...out.steps], Array(size).fill(4));
   t.deepEqual([...arrays.refractory], Array(size).fill(20));
+});
+
+test.serial('an addon built from older sources, without every kernel, is set aside with a warning, and the JavaScript kernels run', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'spikegrid-stale-'));
+  const stale = join(dir, 'kernels.cjs');
+  // What the addon offered before the Poisson counts and neuron updates were added.
+  writeFileSync(stale, 'module.exports = { rows() {}, deliver() {} };');
+  const warnings: string[] = [];
+  const warn = (warning: Error) => warnings.push(warning.message);
+  process.on('warning', warn);
+  try {
+    useNativeKernels(stale);
+    t.is(nativeKernels(), null);
+    t.is(nativeKernelsPath(), null, 'worker threads are told to use JavaScript too');
+  } finally {
+    useNativeKernels(addon);
+  }
+  return new Promise<void>((resolve) => setImmediate(() => {
+    process.off('warning', warn);
+    t.is(warnings.length, 1);
+    t.regex(warnings[0], /kernels\.cjs did not load \(it lacks poissonDraws, drawCounts, neurons, neuronStep: it was built from older sources\); the JavaScript kernels run instead, with the same results\. `npm run install` builds it again\./);
+    t.not(nativeKernels(), null, 'the built addon is back');
+    resolve();
+  }));
 });

@@ -41,6 +41,9 @@ const BUILT = fileURLToPath(new URL('../../native/build/Release/kernels.node', i
 let path: string | null = process.env.SPIKEGRID_NATIVE === '0' ? null : BUILT;
 let addon: NativeKernels | null | undefined;
 
+/** What the addon must offer: one built from older sources lacks some. */
+const FUNCTIONS: readonly (keyof NativeKernels)[] = ['rows', 'deliver', 'poissonDraws', 'drawCounts', 'neurons', 'neuronStep'];
+
 /** The addon as this thread uses it, or null: the JavaScript kernels. */
 export function nativeKernels(): NativeKernels | null {
   if (addon === undefined) {
@@ -48,7 +51,10 @@ export function nativeKernels(): NativeKernels | null {
     // Not built: `npm ci` said so when it tried. Built but unusable: worth saying, once.
     if (path !== null && existsSync(path)) {
       try {
-        addon = createRequire(import.meta.url)(path) as NativeKernels;
+        const loaded = createRequire(import.meta.url)(path) as Partial<NativeKernels>;
+        const missing = FUNCTIONS.filter((name) => typeof loaded[name] !== 'function');
+        if (missing.length > 0) throw new Error(`it lacks ${missing.join(', ')}: it was built from older sources`);
+        addon = loaded as NativeKernels;
       } catch (error) {
         process.emitWarning(`${path} did not load (${(error as Error).message}); the JavaScript kernels run instead, with the same results. \`npm run install\` builds it again.`);
       }
