@@ -10,7 +10,7 @@ import { mergeSpikes } from '../src/engine/mergeSpikes.ts';
 import { emptyChunkSpikes } from '../src/engine/population.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
 import { checkHostPort } from '../src/cli/hostPort.ts';
-import { fail } from '../src/ir/checks.ts';
+import { fail, requireString } from '../src/ir/checks.ts';
 import { checkNetworkFits } from '../src/run/networkFits.ts';
 import { recordedBytes } from '../src/monitor/recorder.ts';
 import { checkSteps } from '../src/run/runLocal.ts';
@@ -28,7 +28,7 @@ import { planPartitions } from './planPartitions.ts';
 function checkOptions(options: NodeRunOptions): void {
   if (!Array.isArray(options.nodes) || options.nodes.length === 0) fail('runNodes', 'nodes', 'a list of at least one HOST:PORT', options.nodes);
   for (const node of options.nodes) checkHostPort(node, 'runNodes: nodes:');
-  if (typeof options.token !== 'string' || options.token === '') fail('runNodes', 'token', "the cluster's token", options.token);
+  requireString('runNodes', 'token', options.token, "the cluster's token");
   checkSteps('runNodes', options.steps);
   if (options.deadlineMs !== undefined && !(options.deadlineMs > 0)) fail('runNodes', 'deadlineMs', '> 0', options.deadlineMs);
 }

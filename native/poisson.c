@@ -21,8 +21,7 @@ typedef struct {
   const uint32_t *key_lo;
   const double *thresholds;
   uint32_t n_thresholds;
-  const int32_t *guide;
-  uint32_t guide_length;
+  const int32_t *guide; /* 2^(32 − guide_shift) entries */
   uint32_t guide_shift;
 } Draws;
 
@@ -72,13 +71,12 @@ static napi_value make_draws(napi_env env, napi_callback_info info) {
     && ((size_t)1 << (32 - draws->guide_shift)) == guide_length;
   draws->n = (uint32_t)length;
   draws->n_thresholds = (uint32_t)n_thresholds;
-  draws->guide_length = (uint32_t)guide_length;
   /* A search stops at the first threshold that no 32-bit word exceeds, or at the last: the largest
    * count, which must fit a byte. Every guide entry must be a count up to it, or the complement of one. */
   uint32_t largest = 0;
   while (ok && largest + 1 < n_thresholds && draws->thresholds[largest] < 4294967295.0) largest++;
   ok &= largest <= 255;
-  for (uint32_t g = 0; ok && g < draws->guide_length; g++) {
+  for (size_t g = 0; ok && g < guide_length; g++) {
     const int32_t k = draws->guide[g] < 0 ? ~draws->guide[g] : draws->guide[g];
     ok &= k >= 0 && (uint32_t)k <= largest;
   }

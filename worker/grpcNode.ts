@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import type { Piscina } from 'piscina';
 import { ModelError } from '../src/errors.ts';
 import { checkHostPort } from '../src/cli/hostPort.ts';
-import { fail, requireInteger } from '../src/ir/checks.ts';
+import { requireInteger, requireString } from '../src/ir/checks.ts';
 import {
   MAX_MESSAGE_BYTES, PROTOCOL_VERSION, int32s, uint32s, workerNodeService, type CoordinatorMessage, type NodeMessage,
 } from '../src/exchange/grpcContract.ts';
@@ -52,7 +52,7 @@ interface RunSettings extends NodeRunOptions {
 
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
   checkHostPort(options.listen, 'startNode: listen', true);
-  if (typeof options.token !== 'string' || options.token === '') fail('startNode', 'token', "the cluster's token", options.token);
+  requireString('startNode', 'token', options.token, "the cluster's token");
   const log = options.log ?? ((line: string) => console.error(line));
   const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
   const settings: RunSettings = { token: options.token, threads: options.threads ?? availableParallelism(), injectFailure: options.injectFailure, log };

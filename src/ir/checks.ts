@@ -61,8 +61,9 @@ export function requireInteger(where: string, field: string, value: unknown, min
   return value;
 }
 
-export function requireString(where: string, field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) fail(where, field, 'a non-empty string', value);
+/** A non-empty string; `requirement` says what it stands for where that helps more ("a folder path"). */
+export function requireString(where: string, field: string, value: unknown, requirement = 'a non-empty string'): string {
+  if (typeof value !== 'string' || value.length === 0) fail(where, field, requirement, value);
   return value;
 }
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { RecordBatchStreamWriter, Schema, Utf8, Vector } from 'apache-arrow';
 import { arrow } from './arrowLibrary.ts';
 import { populationOffsets } from '../engine/layout.ts';
-import { fail, requireInteger, requireRecord } from '../ir/checks.ts';
+import { requireInteger, requireRecord, requireString } from '../ir/checks.ts';
 import type { NetworkDescription } from '../ir/description.ts';
 import type { ChunkRecord } from './chunkRecord.ts';
 import { dictionary, runMetadata, spikeSchema, traceSchema } from './arrowSchema.ts';
@@ -110,7 +110,7 @@ export class ArrowRecorder implements Recorder {
     readonly dir: string,
     options: ArrowRecorderOptions = {},
   ) {
-    if (typeof dir !== 'string' || dir === '') fail('ArrowRecorder', 'dir', 'a folder path', dir);
+    requireString('ArrowRecorder', 'dir', dir, 'a folder path');
     const { batchRows = 65536 } = requireRecord('ArrowRecorder', 'options', options);
     requireInteger('ArrowRecorder', 'batchRows', batchRows, 1);
     this.batchRows = batchRows as number;
