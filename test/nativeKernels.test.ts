@@ -10,7 +10,7 @@ import { NATIVE_FROM, nativeKernels, nativeKernelsPath, useNativeKernels } from 
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
 import { runLocal } from '../src/run/runLocal.ts';
 import pd14 from '../examples/pd14.ts';
-import { nativePoissonCounts } from '../src/engine/nativePoisson.ts';
+import { nativeCountsInput, nativePoissonCounts } from '../src/engine/nativePoisson.ts';
 import { nativeNeuronStep } from '../src/engine/models/nativeNeurons.ts';
 import { emptyChunkSpikes } from '../src/engine/population.ts';
 import { keyedBits, mixCounter, streamKey } from '../src/random/counter.ts';
@@ -234,6 +234,42 @@ test.serial('the C Poisson draw refuses keys, tables or pieces that would take i
   t.throws(() => draw(1, 5, 4, new Uint8Array(22), 0), { instanceOf: RangeError, message: /outside/ });
 });
 
+test.serial('counts added into a ring in C make the additions of JavaScript, in output order, and the C loop refuses to leave its arrays', (t) => {
+  const random = seededRandom(21);
+  const size = 50;
+  const slots = 4;
+  const outputs = 40;
+  // Targets repeat (two outputs into one target add in output order), weights of both signs, counts of 0 to 9.
+  const targetOf = Uint32Array.from({ length: outputs }, () => Math.floor(random() * size));
+  const counts = Uint8Array.from({ length: 3 * outputs }, () => (random() < 0.3 ? 0 : Math.floor(random() * 10)));
+  for (const weight of [0.37, -1.9e-3]) {
+    const native = Float64Array.from({ length: slots * size }, () => random() - 0.5);
+    const javascript = native.slice();
+    const add = nativeCountsInput(targetOf, native, size)!;
+    let expectedEvents = 0;
+    for (const [offset, from, to, base] of [[0, 0, outputs, 0], [outputs, 3, 29, 2 * size], [2 * outputs, 29, outputs, 2 * size], [0, 7, 7, 3 * size]]) {
+      const events = add(counts, offset, from, to, base, weight);
+      let sum = 0;
+      for (let a = from; a < to; a++) {
+        javascript[base + targetOf[a]] += counts[offset + a] * weight;
+        sum += counts[offset + a];
+      }
+      t.is(events, sum);
+      expectedEvents += sum;
+    }
+    t.true(expectedEvents > 100, `${expectedEvents} events`);
+    t.deepEqual(native, javascript, `weight ${weight}`);
+  }
+  t.is(nativeCountsInput(targetOf.subarray(0, NATIVE_FROM - 1), new Float64Array(size), size), null, 'fewer outputs stay in JavaScript');
+  t.throws(() => nativeCountsInput(targetOf, new Float64Array(size), size - 1), { instanceOf: RangeError, message: /target outside/ }, 'a target past the slot');
+  t.throws(() => nativeCountsInput(targetOf, new Float64Array(size - 1), size), { instanceOf: TypeError, message: /takes a Uint32Array/ }, 'a ring shorter than a slot');
+  const add = nativeCountsInput(targetOf, new Float64Array(slots * size), size)!;
+  t.throws(() => add(counts, 0, 0, outputs + 1, 0, 1), { instanceOf: RangeError, message: /outside/ }, 'past the outputs');
+  t.throws(() => add(counts, 2 * outputs + 1, 0, outputs, 0, 1), { instanceOf: RangeError, message: /outside/ }, 'past the counts');
+  t.throws(() => add(counts, 0, 0, outputs, 3 * size + 1, 1), { instanceOf: RangeError, message: /outside/ }, 'past the ring');
+  t.throws(() => add(counts, 0, 5, 4, 0, 1), { instanceOf: RangeError, message: /outside/ }, 'a piece that ends before it starts');
+});
+
 /**
  * Both neuron models, with and without generator current, clamped at V_min, refractory or not, and
  * Poisson drives of every kind: one input per neuron (One2One), shared inputs, and a mean drawn by
@@ -342,7 +378,7 @@ test.serial('an addon built from older sources, without every kernel, is set asi
   return new Promise<void>((resolve) => setImmediate(() => {
     process.off('warning', warn);
     t.is(warnings.length, 1);
-    t.regex(warnings[0], /kernels\.cjs did not load \(it lacks poissonDraws, drawCounts, neurons, neuronStep: it was built from older sources\); the JavaScript kernels run instead, with the same results\. `npm run install` builds it again\./);
+    t.regex(warnings[0], /kernels\.cjs did not load \(it lacks poissonDraws, drawCounts, oneEachInputs, addCounts, neurons, neuronStep: it was built from older sources\); the JavaScript kernels run instead, with the same results\. `npm run install` builds it again\./);
     t.not(nativeKernels(), null, 'the built addon is back');
     resolve();
   }));

@@ -13,7 +13,7 @@ import { Purpose, keyedBits, mixCounter, streamKey } from '../random/counter.ts'
 import { GUIDE_BITS, PoissonSampler, countFrom } from '../random/distributions.ts';
 import type { RowDelivery } from './connectivity/delivery.ts';
 import { DRAW_PIECE, PoissonBank, drawAhead, takeStep } from './poissonBank.ts';
-import { nativePoissonCounts, type DrawCounts } from './nativePoisson.ts';
+import { nativeCountsInput, nativePoissonCounts, type AddCounts, type DrawCounts } from './nativePoisson.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { specialiseFor } from './specialise.ts';
 
@@ -100,8 +100,10 @@ export class PoissonSource extends GeneratorSource {
       // which changes no sum.
       const { rowStart, targets, weight, delay } = only.table;
       const targetOf = Uint32Array.from(this.activeOutputs, (j) => targets[rowStart[j]]);
+      const addCounts = drawCounts !== null ? nativeCountsInput(targetOf, only.uniformRing, only.targetSize) : null;
       this.emit = specialiseFor(keyHi.length, poissonEmitOneEach, keyHi, keyLo, thresholds, guide!, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
-        drawCounts, drawnHere, this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize, bank.counts, bank.state, bank.steps, takeStep);
+        drawCounts, drawnHere, addCounts, this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize,
+        bank.counts, bank.state, bank.steps, takeStep);
       return;
     }
     const deliveries = links.map((l) => l.deliver);
@@ -156,11 +158,14 @@ function poissonEmit(
   };
 }
 
-/** `poissonEmit` for outputs with exactly one synapse each, one weight and one delay. */
+/**
+ * `poissonEmit` for outputs with exactly one synapse each, one weight and one delay. Where
+ * `addCounts` is given (with `drawCounts`), C adds the counts into the ring: the same additions.
+ */
 function poissonEmitOneEach(
   keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array,
   countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number,
-  drawCounts: DrawCounts | null, drawnHere: Uint8Array, firstStep: number, stopStep: number,
+  drawCounts: DrawCounts | null, drawnHere: Uint8Array, addCounts: AddCounts | null, firstStep: number, stopStep: number,
   targetOf: Uint32Array, weight: number, delay: number, ring: Float64Array, size: number, ringSize: number,
   counts: Uint8Array, state: Int32Array, bankSteps: number, takeStep: (state: Int32Array, t: number, n: number) => number,
 ) {
@@ -169,9 +174,13 @@ function poissonEmitOneEach(
     const drawn = takeStep(state, t, n);
     if (t < firstStep || t >= stopStep) return 0;
     const base = ((t + delay) % ringSize) * size;
-    let events = 0;
     // The same additions in the same order, whether a count was drawn ahead or is drawn here.
     const row = (t % bankSteps) * n;
+    if (addCounts !== null && drawCounts !== null) {
+      drawCounts(mixCounter(t), drawn, n, drawnHere, 0);
+      return addCounts(counts, row, 0, drawn, base, weight) + addCounts(drawnHere, 0, drawn, n, base, weight);
+    }
+    let events = 0;
     for (let a = 0; a < drawn; a++) {
       const count = counts[row + a];
       ring[base + targetOf[a]] += count * weight;

@@ -1,6 +1,6 @@
 /**
  * The native kernels (`native/`, one Node addon that `npm ci` builds with node-gyp): row delivery
- * (`connectivity/nativeDelivery.ts`), Poisson counts (`nativePoisson.ts`) and neuron updates
+ * (`connectivity/nativeDelivery.ts`), Poisson counts and their inputs (`nativePoisson.ts`) and neuron updates
  * (`models/nativeNeurons.ts`), for the loops that take most of a large network's time. Each makes the same additions or draws the same counts as
  * its JavaScript kernel, so results are bit for bit the same either way; the JavaScript kernels stay
  * the reference, and run wherever the addon was not built or `SPIKEGRID_NATIVE=0`.
@@ -18,6 +18,8 @@ export interface NativeKernels {
   deliver(rows: object, row: number, step: number, amount: number): number;
   poissonDraws(keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array, guideShift: number): object;
   drawCounts(draws: object, mixed: number, from: number, to: number, counts: Uint8Array, offset: number): void;
+  oneEachInputs(targetOf: Uint32Array, ring: Float64Array, size: number): object;
+  addCounts(inputs: object, counts: Uint8Array, offset: number, from: number, to: number, base: number, weight: number): number;
   neurons(
     model: number, v: Float64Array, iEx: Float64Array | null, iIn: Float64Array | null, refractory: Int32Array, ringPositive: Float64Array,
     ringNegative: Float64Array | null, iDc: Float64Array | null, ringCurrent: Float64Array | null, constants: Float64Array, counts: Uint32Array,
@@ -42,7 +44,7 @@ let path: string | null = process.env.SPIKEGRID_NATIVE === '0' ? null : BUILT;
 let addon: NativeKernels | null | undefined;
 
 /** What the addon must offer: one built from older sources lacks some. */
-const FUNCTIONS: readonly (keyof NativeKernels)[] = ['rows', 'deliver', 'poissonDraws', 'drawCounts', 'neurons', 'neuronStep'];
+const FUNCTIONS: readonly (keyof NativeKernels)[] = ['rows', 'deliver', 'poissonDraws', 'drawCounts', 'oneEachInputs', 'addCounts', 'neurons', 'neuronStep'];
 
 /** The addon as this thread uses it, or null: the JavaScript kernels. */
 export function nativeKernels(): NativeKernels | null {

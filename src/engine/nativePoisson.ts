@@ -2,7 +2,8 @@
  * Poisson counts in C (`native/poisson.c`): the counts the JavaScript loops of `poissonEmit`,
  * `poissonEmitOneEach` and `drawAhead` draw, the same bit for bit (integer hashing, then the same
  * table and comparisons), drawn eight outputs at a time where the processor allows. The Poisson
- * drive of the Brunel network is a third of its work in JavaScript.
+ * drive of the Brunel network is a third of its work in JavaScript. Where each output has one
+ * synapse (`poissonEmitOneEach`), C also adds the counts into the targets' ring.
  */
 import { NATIVE_FROM, nativeKernels } from './nativeKernels.ts';
 
@@ -21,4 +22,20 @@ export function nativePoissonCounts(keyHi: Uint32Array, keyLo: Uint32Array, thre
   const kept = { draws: native.poissonDraws(keyHi, keyLo, thresholds, guide, guideShift), keyHi, keyLo, thresholds, guide };
   const { drawCounts } = native;
   return (mixed, from, to, counts, offset) => drawCounts(kept.draws, mixed, from, to, counts, offset);
+}
+
+/** Adds `counts[offset + a] × weight` to ring position `base + targetOf[a]` for outputs a in [from, to); returns the sum of the counts. */
+export type AddCounts = (counts: Uint8Array, offset: number, from: number, to: number, base: number, weight: number) => number;
+
+/**
+ * The C loop of `poissonEmitOneEach` that adds each output's count into the slot of its one
+ * target (`targetOf`, below the slot's `size`) in `ring`, in output order as that loop does; null
+ * where the addon is not in use or the outputs are too few (`NATIVE_FROM`).
+ */
+export function nativeCountsInput(targetOf: Uint32Array, ring: Float64Array, size: number): AddCounts | null {
+  const native = nativeKernels();
+  if (native === null || targetOf.length < NATIVE_FROM) return null;
+  const kept = { inputs: native.oneEachInputs(targetOf, ring, size), targetOf, ring };
+  const { addCounts } = native;
+  return (counts, offset, from, to, base, weight) => addCounts(kept.inputs, counts, offset, from, to, base, weight);
 }
