@@ -53,11 +53,12 @@ export async function compiledCli(argv) {
 }
 
 /**
- * The index of `model`'s copy (undefined: of commands without a model). It is named by the model
- * and by this file, whose changes may change what a copy holds.
+ * The index of `model`'s copy (undefined: of commands without a model). It is named by the model,
+ * by this file, whose changes may change what a copy holds, and by the package's folder: two
+ * checkouts that share one `node_modules` (a link) each compile their own sources.
  */
 export function indexFor(model) {
-  return join(cache, `index-${sha1(`${readFileSync(fileURLToPath(import.meta.url))}\0${model ?? ''}`).slice(0, 16)}.json`);
+  return join(cache, `index-${sha1(`${readFileSync(fileURLToPath(import.meta.url))}\0${root}\0${model ?? ''}`).slice(0, 16)}.json`);
 }
 
 /**

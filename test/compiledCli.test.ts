@@ -1,8 +1,9 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { USAGE, parseRunArgs } from '../src/cli/args.ts';
 // @ts-expect-error: plain JavaScript, run before any TypeScript loader
 import { RUN_FLAGS_WITHOUT_VALUE, cacheDir, indexFor, modelFile } from '../bin/compiledCli.mjs';
@@ -133,6 +134,24 @@ test('compiling drops the indexes of models that are gone, and copies no index n
   t.true(readdirSync(cacheDir).includes(copyOf(next.model)!));
   rmSync(recent, { recursive: true, force: true });
   rmSync(next.dir, { recursive: true, force: true });
+});
+
+test('two checkouts that share one node_modules keep separate indexes, so neither runs the other\'s compiled sources', async (t) => {
+  // A second checkout: this compiledCli.mjs in another folder, whose node_modules links to ours.
+  const other = mkdtempSync(join(tmpdir(), 'spikegrid-checkout-'));
+  mkdirSync(join(other, 'bin'));
+  writeFileSync(join(other, 'bin', 'compiledCli.mjs'), readFileSync(join(root, 'bin', 'compiledCli.mjs')));
+  symlinkSync(join(root, 'node_modules'), join(other, 'node_modules'));
+  try {
+    const theirs = await import(pathToFileURL(join(other, 'bin', 'compiledCli.mjs')).href);
+    for (const model of [undefined, join(root, 'examples', 'seed.ts')]) {
+      const [mine, their] = [indexFor(model), theirs.indexFor(model) as string];
+      t.is(realpathSync(dirname(their)), realpathSync(dirname(mine)), 'one cache');
+      t.not(basename(their), basename(mine), `model ${model}`);
+    }
+  } finally {
+    rmSync(other, { recursive: true, force: true });
+  }
 });
 
 test('a model that does not compile is reported with the place and the reason, exit code 2', (t) => {
