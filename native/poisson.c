@@ -128,27 +128,30 @@ static napi_value draw_counts(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* The inputs of outputs with one synapse each (`poissonEmitOneEach`): output a's count times the
- * weight goes to `targetOf[a]` of one slot of `ring`, whose slots are `size` long. */
+/* The inputs of outputs with one synapse each (`poissonEmitOneEach`): output a's count times
+ * `weight` goes to `targetOf[a]` of one slot of `ring`, whose slots are `size` long. */
 typedef struct {
   uint32_t n;
   const uint32_t *target_of;
+  double weight;
   double *ring;
   size_t ring_length;
   uint32_t size;
 } OneEach;
 
-/* oneEachInputs(targetOf, ring, size) → handle */
+/* oneEachInputs(targetOf, weight, ring, size) → handle */
 static napi_value make_one_each(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   void *targets_data, *ring_data;
   size_t n, ring_length;
+  double weight;
   uint32_t size;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3
-    || !typed_array(env, argv[0], napi_uint32_array, &targets_data, &n) || !typed_array(env, argv[1], napi_float64_array, &ring_data, &ring_length)
-    || napi_get_value_uint32(env, argv[2], &size) != napi_ok || size == 0 || size > ring_length) {
-    napi_throw_type_error(env, NULL, "native kernels: oneEachInputs() takes a Uint32Array, a Float64Array and the ring's slot length");
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 4
+    || !typed_array(env, argv[0], napi_uint32_array, &targets_data, &n) || napi_get_value_double(env, argv[1], &weight) != napi_ok
+    || !typed_array(env, argv[2], napi_float64_array, &ring_data, &ring_length)
+    || napi_get_value_uint32(env, argv[3], &size) != napi_ok || size == 0 || size > ring_length) {
+    napi_throw_type_error(env, NULL, "native kernels: oneEachInputs() takes a Uint32Array, a weight, a Float64Array and the ring's slot length");
     return NULL;
   }
   const uint32_t *target_of = targets_data;
@@ -157,24 +160,23 @@ static napi_value make_one_each(napi_env env, napi_callback_info info) {
   }
   OneEach *inputs = calloc(1, sizeof(OneEach));
   if (inputs == NULL) { napi_throw_error(env, NULL, "native kernels: out of memory"); return NULL; }
-  *inputs = (OneEach){ .n = (uint32_t)n, .target_of = target_of, .ring = ring_data, .ring_length = ring_length, .size = size };
+  *inputs = (OneEach){ .n = (uint32_t)n, .target_of = target_of, .weight = weight, .ring = ring_data, .ring_length = ring_length, .size = size };
   return external_handle(env, inputs);
 }
 
-/* addCounts(handle, counts, offset, from, to, base, weight) → events: adds counts[offset + a] × weight to
+/* addCounts(handle, counts, offset, from, to, base) → events: adds counts[offset + a] × weight to
  * ring[base + targetOf[a]] for outputs a in [from, to), in that order, as `poissonEmitOneEach` does. */
 static napi_value add_counts(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
+  size_t argc = 6;
+  napi_value argv[6];
   void *data, *counts_data;
   size_t n_counts;
   uint32_t offset, from, to, base;
-  double weight;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 7 || napi_get_value_external(env, argv[0], &data) != napi_ok
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 6 || napi_get_value_external(env, argv[0], &data) != napi_ok
     || !typed_array(env, argv[1], napi_uint8_array, &counts_data, &n_counts) || napi_get_value_uint32(env, argv[2], &offset) != napi_ok
     || napi_get_value_uint32(env, argv[3], &from) != napi_ok || napi_get_value_uint32(env, argv[4], &to) != napi_ok
-    || napi_get_value_uint32(env, argv[5], &base) != napi_ok || napi_get_value_double(env, argv[6], &weight) != napi_ok) {
-    napi_throw_type_error(env, NULL, "native kernels: addCounts() takes a handle, a Uint8Array, four numbers and a weight");
+    || napi_get_value_uint32(env, argv[5], &base) != napi_ok) {
+    napi_throw_type_error(env, NULL, "native kernels: addCounts() takes a handle, a Uint8Array and four numbers");
     return NULL;
   }
   const OneEach *inputs = data;
@@ -184,6 +186,7 @@ static napi_value add_counts(napi_env env, napi_callback_info info) {
   }
   const uint8_t *counts = (const uint8_t *)counts_data + offset;
   double *slot = inputs->ring + base;
+  const double weight = inputs->weight;
   uint64_t events = 0;
   for (uint32_t a = from; a < to; a++) {
     const uint8_t count = counts[a];

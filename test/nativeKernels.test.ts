@@ -10,7 +10,7 @@ import { NATIVE_FROM, nativeKernels, nativeKernelsPath, useNativeKernels } from 
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
 import { runLocal } from '../src/run/runLocal.ts';
 import pd14 from '../examples/pd14.ts';
-import { nativeCountsInput, nativePoissonCounts } from '../src/engine/nativePoisson.ts';
+import { nativeOneEachInputs, nativePoissonCounts } from '../src/engine/nativePoisson.ts';
 import { nativeNeuronStep } from '../src/engine/models/nativeNeurons.ts';
 import { emptyChunkSpikes } from '../src/engine/population.ts';
 import { keyedBits, mixCounter, streamKey } from '../src/random/counter.ts';
@@ -245,10 +245,10 @@ test.serial('counts added into a ring in C make the additions of JavaScript, in 
   for (const weight of [0.37, -1.9e-3]) {
     const native = Float64Array.from({ length: slots * size }, () => random() - 0.5);
     const javascript = native.slice();
-    const add = nativeCountsInput(targetOf, native, size)!;
+    const add = nativeOneEachInputs(targetOf, weight, native, size)!;
     let expectedEvents = 0;
     for (const [offset, from, to, base] of [[0, 0, outputs, 0], [outputs, 3, 29, 2 * size], [2 * outputs, 29, outputs, 2 * size], [0, 7, 7, 3 * size]]) {
-      const events = add(counts, offset, from, to, base, weight);
+      const events = add(counts, offset, from, to, base);
       let sum = 0;
       for (let a = from; a < to; a++) {
         javascript[base + targetOf[a]] += counts[offset + a] * weight;
@@ -260,14 +260,14 @@ test.serial('counts added into a ring in C make the additions of JavaScript, in 
     t.true(expectedEvents > 100, `${expectedEvents} events`);
     t.deepEqual(native, javascript, `weight ${weight}`);
   }
-  t.is(nativeCountsInput(targetOf.subarray(0, NATIVE_FROM - 1), new Float64Array(size), size), null, 'fewer outputs stay in JavaScript');
-  t.throws(() => nativeCountsInput(targetOf, new Float64Array(size), size - 1), { instanceOf: RangeError, message: /target outside/ }, 'a target past the slot');
-  t.throws(() => nativeCountsInput(targetOf, new Float64Array(size - 1), size), { instanceOf: TypeError, message: /takes a Uint32Array/ }, 'a ring shorter than a slot');
-  const add = nativeCountsInput(targetOf, new Float64Array(slots * size), size)!;
-  t.throws(() => add(counts, 0, 0, outputs + 1, 0, 1), { instanceOf: RangeError, message: /outside/ }, 'past the outputs');
-  t.throws(() => add(counts, 2 * outputs + 1, 0, outputs, 0, 1), { instanceOf: RangeError, message: /outside/ }, 'past the counts');
-  t.throws(() => add(counts, 0, 0, outputs, 3 * size + 1, 1), { instanceOf: RangeError, message: /outside/ }, 'past the ring');
-  t.throws(() => add(counts, 0, 5, 4, 0, 1), { instanceOf: RangeError, message: /outside/ }, 'a piece that ends before it starts');
+  t.is(nativeOneEachInputs(targetOf.subarray(0, NATIVE_FROM - 1), 1, new Float64Array(size), size), null, 'fewer outputs stay in JavaScript');
+  t.throws(() => nativeOneEachInputs(targetOf, 1, new Float64Array(size), size - 1), { instanceOf: RangeError, message: /target outside/ }, 'a target past the slot');
+  t.throws(() => nativeOneEachInputs(targetOf, 1, new Float64Array(size - 1), size), { instanceOf: TypeError, message: /takes a Uint32Array/ }, 'a ring shorter than a slot');
+  const add = nativeOneEachInputs(targetOf, 1, new Float64Array(slots * size), size)!;
+  t.throws(() => add(counts, 0, 0, outputs + 1, 0), { instanceOf: RangeError, message: /outside/ }, 'past the outputs');
+  t.throws(() => add(counts, 2 * outputs + 1, 0, outputs, 0), { instanceOf: RangeError, message: /outside/ }, 'past the counts');
+  t.throws(() => add(counts, 0, 0, outputs, 3 * size + 1), { instanceOf: RangeError, message: /outside/ }, 'past the ring');
+  t.throws(() => add(counts, 0, 5, 4, 0), { instanceOf: RangeError, message: /outside/ }, 'a piece that ends before it starts');
 });
 
 /**

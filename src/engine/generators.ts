@@ -13,7 +13,7 @@ import { Purpose, keyedBits, mixCounter, streamKey } from '../random/counter.ts'
 import { GUIDE_BITS, PoissonSampler, countFrom } from '../random/distributions.ts';
 import type { RowDelivery } from './connectivity/delivery.ts';
 import { DRAW_PIECE, PoissonBank, drawAhead, takeStep } from './poissonBank.ts';
-import { nativeCountsInput, nativePoissonCounts, type AddCounts, type DrawCounts } from './nativePoisson.ts';
+import { nativeOneEachInputs, nativePoissonCounts, type AddCounts, type DrawCounts } from './nativePoisson.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { specialiseFor } from './specialise.ts';
 
@@ -100,7 +100,7 @@ export class PoissonSource extends GeneratorSource {
       // which changes no sum.
       const { rowStart, targets, weight, delay } = only.table;
       const targetOf = Uint32Array.from(this.activeOutputs, (j) => targets[rowStart[j]]);
-      const addCounts = drawCounts !== null ? nativeCountsInput(targetOf, only.uniformRing, only.targetSize) : null;
+      const addCounts = drawCounts !== null ? nativeOneEachInputs(targetOf, weight, only.uniformRing, only.targetSize) : null;
       this.emit = specialiseFor(keyHi.length, poissonEmitOneEach, keyHi, keyLo, thresholds, guide!, countFrom, mixCounter, keyedBits, 32 - GUIDE_BITS,
         drawCounts, drawnHere, addCounts, this.firstStep, this.stopStep, targetOf, weight, delay, only.uniformRing, only.targetSize, only.ringSize,
         bank.counts, bank.state, bank.steps, takeStep);
@@ -178,7 +178,7 @@ function poissonEmitOneEach(
     const row = (t % bankSteps) * n;
     if (addCounts !== null && drawCounts !== null) {
       drawCounts(mixCounter(t), drawn, n, drawnHere, 0);
-      return addCounts(counts, row, 0, drawn, base, weight) + addCounts(drawnHere, 0, drawn, n, base, weight);
+      return addCounts(counts, row, 0, drawn, base) + addCounts(drawnHere, 0, drawn, n, base);
     }
     let events = 0;
     for (let a = 0; a < drawn; a++) {

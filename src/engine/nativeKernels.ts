@@ -18,8 +18,8 @@ export interface NativeKernels {
   deliver(rows: object, row: number, step: number, amount: number): number;
   poissonDraws(keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array, guideShift: number): object;
   drawCounts(draws: object, mixed: number, from: number, to: number, counts: Uint8Array, offset: number): void;
-  oneEachInputs(targetOf: Uint32Array, ring: Float64Array, size: number): object;
-  addCounts(inputs: object, counts: Uint8Array, offset: number, from: number, to: number, base: number, weight: number): number;
+  oneEachInputs(targetOf: Uint32Array, weight: number, ring: Float64Array, size: number): object;
+  addCounts(inputs: object, counts: Uint8Array, offset: number, from: number, to: number, base: number): number;
   neurons(
     model: number, v: Float64Array, iEx: Float64Array | null, iIn: Float64Array | null, refractory: Int32Array, ringPositive: Float64Array,
     ringNegative: Float64Array | null, iDc: Float64Array | null, ringCurrent: Float64Array | null, constants: Float64Array, counts: Uint32Array,

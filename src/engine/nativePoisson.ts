@@ -25,17 +25,17 @@ export function nativePoissonCounts(keyHi: Uint32Array, keyLo: Uint32Array, thre
 }
 
 /** Adds `counts[offset + a] × weight` to ring position `base + targetOf[a]` for outputs a in [from, to); returns the sum of the counts. */
-export type AddCounts = (counts: Uint8Array, offset: number, from: number, to: number, base: number, weight: number) => number;
+export type AddCounts = (counts: Uint8Array, offset: number, from: number, to: number, base: number) => number;
 
 /**
- * The C loop of `poissonEmitOneEach` that adds each output's count into the slot of its one
- * target (`targetOf`, below the slot's `size`) in `ring`, in output order as that loop does; null
- * where the addon is not in use or the outputs are too few (`NATIVE_FROM`).
+ * The C loop of `poissonEmitOneEach` that adds each output's count times `weight` into the slot of
+ * its one target (`targetOf`, below the slot's `size`) in `ring`, in output order as that loop does;
+ * null where the addon is not in use or the outputs are too few (`NATIVE_FROM`).
  */
-export function nativeCountsInput(targetOf: Uint32Array, ring: Float64Array, size: number): AddCounts | null {
+export function nativeOneEachInputs(targetOf: Uint32Array, weight: number, ring: Float64Array, size: number): AddCounts | null {
   const native = nativeKernels();
   if (native === null || targetOf.length < NATIVE_FROM) return null;
-  const kept = { inputs: native.oneEachInputs(targetOf, ring, size), targetOf, ring };
+  const kept = { inputs: native.oneEachInputs(targetOf, weight, ring, size), targetOf, ring };
   const { addCounts } = native;
-  return (counts, offset, from, to, base, weight) => addCounts(kept.inputs, counts, offset, from, to, base, weight);
+  return (counts, offset, from, to, base) => addCounts(kept.inputs, counts, offset, from, to, base);
 }
