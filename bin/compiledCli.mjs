@@ -8,9 +8,10 @@
  * Copies live in the package's `node_modules/.cache/spikegrid/`. For each MODEL file (and one for
  * commands without a model) an index lists every source its copy was compiled from, with its
  * SHA-1; a command uses the copy only while each of them still holds that content, and compiles a
- * new one otherwise. A copy is a directory named by its content and never changes once written; a
- * copy that no index names any more is removed a day after it was made, so that a command still
- * running from it (a worker node, say) is not disturbed. Where no copy can be made (esbuild
+ * new one otherwise. A copy is a directory named by its content and never changes once written;
+ * the indexes an older spikegrid wrote are dropped, and a copy that no index names any more is
+ * removed a day after it was made, so that a command still running from it (a worker node, say) is
+ * not disturbed. Where no copy can be made (esbuild
  * missing, a cache that cannot be written), `compiledCli` returns null and the command runs through
  * tsx, as `SPIKEGRID_COMPILE=0` asks; a model esbuild rejects is reported with where and why.
  */
@@ -147,7 +148,7 @@ async function compile(index, model) {
     }
   }
   const partialIndex = `${index}.${process.pid}.partial`;
-  writeFileSync(partialIndex, JSON.stringify({ copy, model: model ?? null, inputs }));
+  writeFileSync(partialIndex, JSON.stringify({ copy, model: model ?? null, root, inputs }));
   renameSync(partialIndex, index);
   removeUnusedCopies();
   return copy;
@@ -231,8 +232,8 @@ function insidePackage(file) {
 }
 
 /**
- * Removes the indexes of models that are gone, then copies that no index names and unfinished
- * ones, made more than a day ago.
+ * Removes the indexes of models that are gone and those an older spikegrid wrote, then copies that
+ * no index names and unfinished ones, made more than a day ago.
  */
 function removeUnusedCopies() {
   const names = readdirSync(cache);
@@ -241,7 +242,10 @@ function removeUnusedCopies() {
     if (!name.startsWith('index-') || !name.endsWith('.json')) continue;
     try {
       const entry = JSON.parse(readFileSync(join(cache, name), 'utf8'));
-      if (entry.model && !existsSync(entry.model)) rmSync(join(cache, name), { force: true });
+      // An index of this package that its name no longer finds was written by an older spikegrid
+      // (another file, another name); a checkout sharing this cache keeps its own.
+      const superseded = (entry.root ?? root) === root && join(cache, name) !== indexFor(entry.model ?? undefined);
+      if ((entry.model && !existsSync(entry.model)) || superseded) rmSync(join(cache, name), { force: true });
       else used.add(entry.copy);
     } catch {
       // An index being replaced.

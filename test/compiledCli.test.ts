@@ -122,9 +122,17 @@ test('compiling drops the indexes of models that are gone, and copies no index n
 
   const old = join(cacheDir, 'copy-0000000000000000');
   const recent = join(cacheDir, 'copy-1111111111111111');
-  for (const dir of [old, recent]) mkdirSync(dir, { recursive: true });
+  // The copy of an index that an older spikegrid wrote (no root, a name this one does not give),
+  // and that of another checkout sharing this cache.
+  const superseded = join(cacheDir, 'copy-2222222222222222');
+  const otherCheckouts = join(cacheDir, 'copy-3333333333333333');
+  for (const dir of [old, recent, superseded, otherCheckouts]) mkdirSync(dir, { recursive: true });
   const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
-  utimesSync(old, twoDaysAgo, twoDaysAgo);
+  for (const dir of [old, superseded, otherCheckouts]) utimesSync(dir, twoDaysAgo, twoDaysAgo);
+  const supersededIndex = join(cacheDir, 'index-2222222222222222.json');
+  const otherIndex = join(cacheDir, 'index-3333333333333333.json');
+  writeFileSync(supersededIndex, JSON.stringify({ copy: basename(superseded), model: null, inputs: {} }));
+  writeFileSync(otherIndex, JSON.stringify({ copy: basename(otherCheckouts), model: null, root: '/another/checkout/', inputs: {} }));
 
   const next = userProject();
   run(next.model, join(next.dir, 'a'));
@@ -132,7 +140,11 @@ test('compiling drops the indexes of models that are gone, and copies no index n
   t.false(existsSync(old));
   t.true(existsSync(recent), 'a copy made less than a day ago may be in use');
   t.true(readdirSync(cacheDir).includes(copyOf(next.model)!));
-  rmSync(recent, { recursive: true, force: true });
+  t.false(existsSync(supersededIndex), 'an index an older spikegrid wrote');
+  t.false(existsSync(superseded));
+  t.true(existsSync(otherIndex), 'another checkout\'s index');
+  t.true(existsSync(otherCheckouts));
+  for (const path of [recent, otherIndex, otherCheckouts]) rmSync(path, { recursive: true, force: true });
   rmSync(next.dir, { recursive: true, force: true });
 });
 
