@@ -68,11 +68,6 @@ static const char *out_of_bounds(const Rows *rows, size_t n_synapses, size_t rin
   return NULL;
 }
 
-static int is_null(napi_env env, napi_value value) {
-  napi_valuetype type;
-  return napi_typeof(env, value, &type) == napi_ok && type == napi_null;
-}
-
 /* rows(rowStart, targets, weights | null, weight, delays | null, delay, ring, size, slots,
  *      negative | null, negativeSlots) → handle */
 static napi_value make_rows(napi_env env, napi_callback_info info) {

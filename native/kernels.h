@@ -20,6 +20,12 @@ static inline int typed_array(napi_env env, napi_value value, napi_typedarray_ty
   return napi_get_typedarray_info(env, value, &type, length, data, &buffer, &offset) == napi_ok && type == expected;
 }
 
+/* Whether `value` is JavaScript's null. */
+static inline int is_null(napi_env env, napi_value value) {
+  napi_valuetype type;
+  return napi_typeof(env, value, &type) == napi_ok && type == napi_null;
+}
+
 /* Adds `function` to `exports` as `name`; false where N-API refused. */
 static inline int export_function(napi_env env, napi_value exports, const char *name, napi_callback function) {
   napi_value value;
@@ -41,6 +47,17 @@ static inline napi_value external_handle(napi_env env, void *data) {
     return NULL;
   }
   return handle;
+}
+
+/* What a constructor of a handle returns: the handle to `data` where its arguments were `ok`;
+ * otherwise `data` is freed and a TypeError says `refusal`. */
+static inline napi_value handle_or_refusal(napi_env env, int ok, void *data, const char *refusal) {
+  if (!ok) {
+    free(data);
+    napi_throw_type_error(env, NULL, refusal);
+    return NULL;
+  }
+  return external_handle(env, data);
 }
 
 void delivery_exports(napi_env env, napi_value exports);

@@ -40,6 +40,16 @@ static inline void take_current(uint32_t n, double *restrict i_dc, double *restr
   }
 }
 
+/* Both models' end of neuron i's update, with its new V `vi` and the refractory steps `left`:
+ * at or above threshold it fires, is reset and starts its refractory period. */
+#define THRESHOLD(vi, left)                                                          \
+  {                                                                                  \
+    const int spike = (vi) >= theta;                                                 \
+    refractory[i] = spike ? refractory_steps : (left);                               \
+    v[i] = spike ? v_reset : (vi);                                                   \
+    fired[i] = (uint8_t)spike;                                                       \
+  }
+
 /* `lifStep`'s update of neuron i, its input current given by DRIVE. */
 #define LIF_NEURON(DRIVE)                                                            \
   {                                                                                  \
@@ -50,10 +60,7 @@ static inline void take_current(uint32_t n, double *restrict i_dc, double *restr
     vi = r == 0 ? next : vi;                                                         \
     const int32_t left = r == 0 ? 0 : r - 1;                                         \
     ring[i] = 0;                                                                     \
-    const int spike = vi >= theta;                                                   \
-    refractory[i] = spike ? refractory_steps : left;                                 \
-    v[i] = spike ? v_reset : vi;                                                     \
-    fired[i] = (uint8_t)spike;                                                       \
+    THRESHOLD(vi, left)                                                              \
   }
 
 /* `lifStep`'s loop over neurons [0, n) of the arrays given, marking in `fired` those that fired. */
@@ -82,10 +89,7 @@ VECTOR_CLONES static void lif_piece(
     i_in[i] = inh * p11in + ring_negative[i];                                        \
     ring_positive[i] = 0;                                                            \
     ring_negative[i] = 0;                                                            \
-    const int spike = vi >= theta;                                                   \
-    refractory[i] = spike ? refractory_steps : left;                                 \
-    v[i] = spike ? v_reset : vi;                                                     \
-    fired[i] = (uint8_t)spike;                                                       \
+    THRESHOLD(vi, left)                                                              \
   }
 
 /* `expLifStep`'s loop over neurons [0, n) of the arrays given, marking in `fired` those that fired. */
@@ -105,8 +109,7 @@ VECTOR_CLONES static void exp_lif_piece(
 
 /* A Float64Array of exactly `length` values, or (where `optional`) null. */
 static int doubles(napi_env env, napi_value value, size_t length, int optional, double **data) {
-  napi_valuetype type;
-  if (optional && napi_typeof(env, value, &type) == napi_ok && type == napi_null) { *data = NULL; return 1; }
+  if (optional && is_null(env, value)) { *data = NULL; return 1; }
   size_t n;
   return typed_array(env, value, napi_float64_array, (void **)data, &n) && n == length;
 }
@@ -132,9 +135,8 @@ static napi_value make_neurons(napi_env env, napi_callback_info info) {
   int ok = typed_array(env, argv[1], napi_float64_array, &data, &size);
   p->v = data;
   p->size = (uint32_t)size;
-  uint32_t *integers = NULL;
   ok &= typed_array(env, argv[10], napi_uint32_array, &data, &length) && length == 5;
-  integers = data;
+  const uint32_t *integers = data;
   double *constants;
   ok &= typed_array(env, argv[9], napi_float64_array, (void **)&constants, &length) && length == (model == LIF ? 7 : 10);
   if (ok) {
@@ -156,12 +158,7 @@ static napi_value make_neurons(napi_env env, napi_callback_info info) {
   ok &= ok && doubles(env, argv[7], size, 1, &p->i_dc);
   ok &= ok && (p->i_dc == NULL ? doubles(env, argv[8], 0, 1, &p->ring_current) && p->ring_current == NULL
     : p->current_slots > 0 && doubles(env, argv[8], (size_t)p->current_slots * size, 0, &p->ring_current));
-  if (!ok) {
-    free(p);
-    napi_throw_type_error(env, NULL, "native kernels: neurons() got an argument of the wrong type or length");
-    return NULL;
-  }
-  return external_handle(env, p);
+  return handle_or_refusal(env, ok, p, "native kernels: neurons() got an argument of the wrong type or length");
 }
 
 /* neuronStep(handle, t, steps: Int32Array, gids: Uint32Array, count) → count: updates every neuron for step t,

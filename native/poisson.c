@@ -81,12 +81,7 @@ static napi_value make_draws(napi_env env, napi_callback_info info) {
     const int32_t k = draws->guide[g] < 0 ? ~draws->guide[g] : draws->guide[g];
     ok &= k >= 0 && (uint32_t)k <= largest;
   }
-  if (!ok) {
-    free(draws);
-    napi_throw_type_error(env, NULL, "native kernels: poissonDraws() got an argument of the wrong type or length");
-    return NULL;
-  }
-  return external_handle(env, draws);
+  return handle_or_refusal(env, ok, draws, "native kernels: poissonDraws() got an argument of the wrong type or length");
 }
 
 /* drawCounts(handle, mixed, from, to, counts, offset): counts[offset + a] for outputs a in [from, to), at the step whose `mixCounter` is `mixed`. */

@@ -159,8 +159,9 @@ function poissonEmit(
 }
 
 /**
- * `poissonEmit` for outputs with exactly one synapse each, one weight and one delay. Where
- * `addCounts` is given (with `drawCounts`), C adds the counts into the ring: the same additions.
+ * `poissonEmit` for outputs with exactly one synapse each, one weight and one delay. Where the
+ * addon is in use, C draws the counts (`drawCounts`) and adds them into the ring (`addCounts`):
+ * the same additions; the two come together (the same outputs, the same `NATIVE_FROM`).
  */
 function poissonEmitOneEach(
   keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array,
@@ -187,15 +188,6 @@ function poissonEmitOneEach(
       events += count;
     }
     const mixed = mixCounter(t);
-    if (drawCounts !== null) {
-      drawCounts(mixed, drawn, n, drawnHere, 0);
-      for (let a = drawn; a < n; a++) {
-        const count = drawnHere[a];
-        ring[base + targetOf[a]] += count * weight;
-        events += count;
-      }
-      return events;
-    }
     for (let a = drawn; a < n; a++) {
       const x = keyedBits(keyHi[a], keyLo[a], mixed);
       let count = guide[x >>> guideShift];
