@@ -24,7 +24,8 @@
  * also holds every array below, so none is collected while the handle can be used. */
 typedef struct {
   uint32_t n_rows;
-  const uint32_t *row_start;
+  const uint32_t *row_start; /* row r: row_start[r] .. row_end[r] */
+  const uint32_t *row_end;
   const uint16_t *targets16; /* one of targets16 and targets32 is set */
   const uint32_t *targets32;
   const double *weights;     /* NULL: every synapse has `weight` */
@@ -48,67 +49,73 @@ typedef struct {
 static const char *out_of_bounds(const Rows *rows, size_t n_synapses, size_t ring_length, size_t negative_length) {
   if ((size_t)rows->slots * rows->size > ring_length) return "the ring is shorter than slots × size";
   if (rows->negative && (size_t)rows->negative_slots * rows->size > negative_length) return "the negative ring is shorter than slots × size";
-  if (rows->row_start[0] != 0) return "rowStart[0] is not 0";
+  /* The table's own rows only: its arrays may hold other tables' rows too. */
+  int any = 0;
   for (uint32_t r = 0; r < rows->n_rows; r++) {
-    if (rows->row_start[r + 1] < rows->row_start[r]) return "rowStart decreases";
-  }
-  if (rows->row_start[rows->n_rows] > n_synapses) return "rowStart goes past the synapses";
-  const size_t n = rows->row_start[rows->n_rows];
-  for (size_t k = 0; k < n; k++) {
-    const uint32_t target = rows->targets16 ? rows->targets16[k] : rows->targets32[k];
-    if (target >= rows->size) return "a target is outside the ring";
+    const uint32_t begin = rows->row_start[r], end = rows->row_end[r];
+    if (end < begin) return "a row ends before it begins";
+    if (end > n_synapses) return "a row goes past the synapses";
+    any |= end > begin;
+    for (uint32_t k = begin; k < end; k++) {
+      const uint32_t target = rows->targets16 ? rows->targets16[k] : rows->targets32[k];
+      if (target >= rows->size) return "a target is outside the ring";
+      /* One delay for every synapse is checked once, below. */
+      if (!rows->delays && !rows->negative) continue;
+      const uint32_t delay = rows->delays ? rows->delays[k] : rows->delay;
+      const uint32_t slots = rows->negative && !(rows->weights[k] >= 0) ? rows->negative_slots : rows->slots;
+      if (delay >= slots) return "a delay is not below the ring's slots";
+    }
   }
   /* One delay for every synapse: it must fit the ring if there is any synapse to deliver. */
-  if (!rows->delays && !rows->negative) return n > 0 && rows->delay >= rows->slots ? "a delay is not below the ring's slots" : NULL;
-  for (size_t k = 0; k < n; k++) {
-    const uint32_t delay = rows->delays ? rows->delays[k] : rows->delay;
-    const uint32_t slots = rows->negative && !(rows->weights[k] >= 0) ? rows->negative_slots : rows->slots;
-    if (delay >= slots) return "a delay is not below the ring's slots";
-  }
+  if (!rows->delays && !rows->negative && any && rows->delay >= rows->slots) return "a delay is not below the ring's slots";
   return NULL;
 }
 
-/* rows(rowStart, targets, weights | null, weight, delays | null, delay, ring, size, slots,
- *      negative | null, negativeSlots) → handle */
+/* tableRows(rowStart, rowEnd, targets, weights | null, weight, delays | null, delay, ring, size, slots,
+ *           negative | null, negativeSlots) → handle */
 static napi_value make_rows(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
-  napi_value argv[11];
+  size_t argc = 12;
+  napi_value argv[12];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 11) { napi_throw_type_error(env, NULL, "native kernels: rows() takes 11 arguments"); return NULL; }
+  if (argc != 12) { napi_throw_type_error(env, NULL, "native kernels: tableRows() takes 12 arguments"); return NULL; }
   Rows *rows = calloc(1, sizeof(Rows));
   if (rows == NULL) { napi_throw_error(env, NULL, "native kernels: out of memory"); return NULL; }
   int ok = 1;
   void *data;
   size_t length, n_synapses, ring_length, negative_length = 0;
-  ok &= typed_array(env, argv[0], napi_uint32_array, &data, &length) && length > 0;
+  size_t starts;
+  ok &= typed_array(env, argv[0], napi_uint32_array, &data, &starts);
   rows->row_start = data;
-  rows->n_rows = (uint32_t)(length - 1);
-  if (typed_array(env, argv[1], napi_uint16_array, &data, &n_synapses)) rows->targets16 = data;
-  else if (typed_array(env, argv[1], napi_uint32_array, &data, &n_synapses)) rows->targets32 = data;
+  /* A table of its own has one start more than rows: its CSR's end. */
+  ok &= typed_array(env, argv[1], napi_uint32_array, &data, &length) && starts >= length;
+  rows->row_end = data;
+  rows->n_rows = (uint32_t)length;
+  if (typed_array(env, argv[2], napi_uint16_array, &data, &n_synapses)) rows->targets16 = data;
+  else if (typed_array(env, argv[2], napi_uint32_array, &data, &n_synapses)) rows->targets32 = data;
   else ok = 0;
-  if (!is_null(env, argv[2])) {
-    ok &= typed_array(env, argv[2], napi_float64_array, &data, &length) && length >= n_synapses;
+  if (!is_null(env, argv[3])) {
+    ok &= typed_array(env, argv[3], napi_float64_array, &data, &length) && length >= n_synapses;
     rows->weights = data;
   }
-  ok &= napi_get_value_double(env, argv[3], &rows->weight) == napi_ok;
-  if (!is_null(env, argv[4])) {
-    ok &= typed_array(env, argv[4], napi_uint16_array, &data, &length) && length >= n_synapses;
+  ok &= napi_get_value_double(env, argv[4], &rows->weight) == napi_ok;
+  if (!is_null(env, argv[5])) {
+    ok &= typed_array(env, argv[5], napi_uint16_array, &data, &length) && length >= n_synapses;
     rows->delays = data;
   }
-  ok &= napi_get_value_uint32(env, argv[5], &rows->delay) == napi_ok;
-  ok &= typed_array(env, argv[6], napi_float64_array, &data, &ring_length);
+  ok &= napi_get_value_uint32(env, argv[6], &rows->delay) == napi_ok;
+  ok &= typed_array(env, argv[7], napi_float64_array, &data, &ring_length);
   rows->ring = data;
-  ok &= napi_get_value_uint32(env, argv[7], &rows->size) == napi_ok;
-  ok &= napi_get_value_uint32(env, argv[8], &rows->slots) == napi_ok && rows->slots > 0;
-  if (!is_null(env, argv[9])) {
-    ok &= typed_array(env, argv[9], napi_float64_array, &data, &negative_length);
+  ok &= napi_get_value_uint32(env, argv[8], &rows->size) == napi_ok;
+  ok &= napi_get_value_uint32(env, argv[9], &rows->slots) == napi_ok && rows->slots > 0;
+  if (!is_null(env, argv[10])) {
+    ok &= typed_array(env, argv[10], napi_float64_array, &data, &negative_length);
     rows->negative = data;
-    ok &= napi_get_value_uint32(env, argv[10], &rows->negative_slots) == napi_ok && rows->negative_slots > 0;
+    ok &= napi_get_value_uint32(env, argv[11], &rows->negative_slots) == napi_ok && rows->negative_slots > 0;
     ok &= rows->weights != NULL; /* the sign of each weight picks the ring */
   }
   if (!ok) {
     free(rows);
-    napi_throw_type_error(env, NULL, "native kernels: rows() got an argument of the wrong type or length");
+    napi_throw_type_error(env, NULL, "native kernels: tableRows() got an argument of the wrong type or length");
     return NULL;
   }
   const char *problem = out_of_bounds(rows, n_synapses, ring_length, negative_length);
@@ -190,7 +197,7 @@ static napi_value deliver(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_double(env, argv[3], &amount));
   const Rows *rows = data;
   if (row >= rows->n_rows) { napi_throw_range_error(env, NULL, "native kernels: no such row"); return NULL; }
-  const uint32_t begin = rows->row_start[row], end = rows->row_start[row + 1];
+  const uint32_t begin = rows->row_start[row], end = rows->row_end[row];
   const uint32_t slots = rows->slots, size = rows->size, delay = rows->delay;
   const uint32_t first = step % slots;
   const double *weights = rows->weights, weight = rows->weight;
@@ -211,6 +218,6 @@ static napi_value deliver(napi_env env, napi_callback_info info) {
 }
 
 void delivery_exports(napi_env env, napi_value exports) {
-  export_function(env, exports, "rows", make_rows);
+  export_function(env, exports, "tableRows", make_rows);
   export_function(env, exports, "deliver", deliver);
 }

@@ -18,7 +18,7 @@ function describe(conn: unknown, nPre: number, nPost: number, extra: Record<stri
 function synapses(table: SynapseTable, start = 0): Array<[number, number, number, number]> {
   const out: Array<[number, number, number, number]> = [];
   for (let s = 0; s < table.nSources; s++) {
-    for (let k = table.rowStart[s]; k < table.rowStart[s + 1]; k++) {
+    for (let k = table.rowStart[s]; k < table.rowEnd[s]; k++) {
       out.push([s, table.targets[k] + start, table.weights ? table.weights[k] : table.weight, table.delays ? table.delays[k] : table.delay]);
     }
   }

@@ -54,7 +54,7 @@ function randomTable(rows: number, size: number, perSynapseWeight: boolean, perS
     delays[k] = 1 + Math.floor(random() * (negative ? NEGATIVE_SLOTS - 1 : 40));
   }
   return {
-    nSources: rows, rowStart, targets, count,
+    nSources: rows, rowStart, rowEnd: rowStart.subarray(1), targets, count,
     weights: perSynapseWeight ? weights : null, weight: 0.1 / 3,
     delays: perSynapseDelay ? delays : null, delay: 7,
     maxDelay: perSynapseDelay ? 40 : 7,
@@ -109,7 +109,7 @@ for (const [label, perSynapseWeight, perSynapseDelay, wide, bothSigns] of [
 
 test.serial('the C kernel refuses a table or a row that would take it outside its arrays, where JavaScript would ignore the write', (t) => {
   const table = (targets: number[], delays: number[] | null, delay = 1): SynapseTable => ({
-    nSources: 1, rowStart: Uint32Array.of(0, targets.length), targets: Uint16Array.from(targets), count: targets.length,
+    nSources: 1, rowStart: Uint32Array.of(0), rowEnd: Uint32Array.of(targets.length), targets: Uint16Array.from(targets), count: targets.length,
     weights: null, weight: 1, delays: delays && Uint16Array.from(delays), delay, maxDelay: 0,
   });
   const ring = new Float64Array(4 * 10);
@@ -123,6 +123,12 @@ test.serial('the C kernel refuses a table or a row that would take it outside it
   t.throws(() => nativeRows(mixed, 10, into, { ring: new Float64Array(3 * 10), slots: 3 }), { instanceOf: RangeError, message: /delay is not below the ring's slots/ });
   t.throws(() => nativeRows(mixed, 10, into, { ring: new Float64Array(10), slots: 4 }), { instanceOf: RangeError, message: /negative ring is shorter/ });
   t.throws(() => nativeRows(table([2, 3], [1, 1]), 10, into, { ring: new Float64Array(40), slots: 4 }), { instanceOf: TypeError, message: /wrong type/ }, 'both signs need per-synapse weights');
+  // Rows are ranges of the arrays, which other tables may share: each must lie inside them, and begin before it ends.
+  t.throws(() => nativeRows({ ...table([2, 3], [1, 1]), rowEnd: Uint32Array.of(3) }, 10, into), { instanceOf: RangeError, message: /row goes past the synapses/ });
+  t.throws(() => nativeRows({ ...table([2, 3], [1, 1]), rowStart: Uint32Array.of(2), rowEnd: Uint32Array.of(1) }, 10, into), { instanceOf: RangeError, message: /row ends before it begins/ });
+  t.throws(() => nativeRows({ ...table([2, 3], [1, 1]), rowEnd: Uint32Array.of(1, 2) }, 10, into), { instanceOf: TypeError, message: /wrong type/ }, 'a row start per row end');
+  // Only the table's own rows are checked: a shared array's other synapses are another table's to check.
+  t.notThrows(() => nativeRows({ ...table([2, 3, 99], [1, 1, 9]), rowEnd: Uint32Array.of(2) }, 10, into));
   // No synapse, nothing to deliver: one delay longer than the ring does not matter.
   t.notThrows(() => nativeRows(table([], null, 9), 10, into));
   const deliver = nativeRows(table([2, 9], [1, 3]), 10, into)!;
@@ -378,7 +384,7 @@ test.serial('an addon built from older sources, without every kernel, is set asi
   return new Promise<void>((resolve) => setImmediate(() => {
     process.off('warning', warn);
     t.is(warnings.length, 1);
-    t.regex(warnings[0], /kernels\.cjs did not load \(it lacks poissonDraws, drawCounts, oneEachInputs, addCounts, neurons, neuronStep: it was built from older sources\); the JavaScript kernels run instead, with the same results\. `npm run install` builds it again\./);
+    t.regex(warnings[0], /kernels\.cjs did not load \(it lacks tableRows, poissonDraws, drawCounts, oneEachInputs, addCounts, neurons, neuronStep, releaseFreeMemory: it was built from older sources\); the JavaScript kernels run instead, with the same results\. `npm run install` builds it again\./);
     t.not(nativeKernels(), null, 'the built addon is back');
     resolve();
   }));

@@ -36,5 +36,5 @@ export async function buildTables(task: TableTask): Promise<void> {
 }
 
 function buffersOf(table: SynapseTable): ArrayBuffer[] {
-  return [table.rowStart, table.targets, table.weights, table.delays].flatMap((array) => (array ? [array.buffer as ArrayBuffer] : []));
+  return [table.rowStart, table.rowEnd, table.targets, table.weights, table.delays].flatMap((array) => (array ? [array.buffer as ArrayBuffer] : []));
 }

@@ -41,7 +41,7 @@ export abstract class GeneratorSource {
   ) {
     const active: number[] = [];
     for (let j = 0; j < description.size; j++) {
-      if (links.some((l) => l.table.rowStart[j + 1] > l.table.rowStart[j])) active.push(j);
+      if (links.some((l) => l.table.rowEnd[j] > l.table.rowStart[j])) active.push(j);
     }
     this.activeOutputs = Uint32Array.from(active);
     const { start = 0, stop = Number.MAX_VALUE } = description.params as Record<string, number>;
@@ -94,7 +94,7 @@ export class PoissonSource extends GeneratorSource {
         this.firstStep, this.stopStep, bank.counts, bank.state, bank.steps, DRAW_PIECE)
       : () => false;
     const only = links.length === 1 ? links[0] : null;
-    const oneEach = only !== null && this.activeOutputs.every((j) => only.table.rowStart[j + 1] - only.table.rowStart[j] === 1);
+    const oneEach = only !== null && this.activeOutputs.every((j) => only.table.rowEnd[j] - only.table.rowStart[j] === 1);
     if (only !== null && only.uniformRing !== null && thresholds !== null && oneEach) {
       // One synapse per output (One2One): no branch, no inner loop. A count of 0 adds +0 or −0,
       // which changes no sum.

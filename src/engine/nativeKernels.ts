@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 export interface NativeKernels {
-  rows(
-    rowStart: Uint32Array, targets: Uint16Array | Uint32Array, weights: Float64Array | null, weight: number,
+  tableRows(
+    rowStart: Uint32Array, rowEnd: Uint32Array, targets: Uint16Array | Uint32Array, weights: Float64Array | null, weight: number,
     delays: Uint16Array | null, delay: number, ring: Float64Array, size: number, slots: number,
     negative: Float64Array | null, negativeSlots: number,
   ): object;
@@ -25,6 +25,7 @@ export interface NativeKernels {
     ringNegative: Float64Array | null, iDc: Float64Array | null, ringCurrent: Float64Array | null, constants: Float64Array, counts: Uint32Array,
   ): object;
   neuronStep(population: object, t: number, steps: Int32Array, gids: Uint32Array, count: number): number;
+  releaseFreeMemory(): void;
 }
 
 /**
@@ -44,7 +45,7 @@ let path: string | null = process.env.SPIKEGRID_NATIVE === '0' ? null : BUILT;
 let addon: NativeKernels | null | undefined;
 
 /** What the addon must offer: one built from older sources lacks some. */
-const FUNCTIONS: readonly (keyof NativeKernels)[] = ['rows', 'deliver', 'poissonDraws', 'drawCounts', 'oneEachInputs', 'addCounts', 'neurons', 'neuronStep'];
+const FUNCTIONS: readonly (keyof NativeKernels)[] = ['tableRows', 'deliver', 'poissonDraws', 'drawCounts', 'oneEachInputs', 'addCounts', 'neurons', 'neuronStep', 'releaseFreeMemory'];
 
 /** The addon as this thread uses it, or null: the JavaScript kernels. */
 export function nativeKernels(): NativeKernels | null {

@@ -16,6 +16,7 @@ import { InternalError } from '../errors.ts';
 import { buildProjection, expectedSynapses, sourceSize } from './connectivity/buildProjection.ts';
 import { rowDelivery, synapticRing, weightSigns, type Receptor, type RowDelivery } from './connectivity/delivery.ts';
 import { toDense } from './connectivity/denseTable.ts';
+import { groupBySource } from './connectivity/sourceGroups.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { deviceFor } from './device.ts';
 import { nativeKernels } from './nativeKernels.ts';
@@ -199,6 +200,7 @@ export class PartitionEngine {
 /**
  * The partition's incoming synapses, one table per projection in description order: the bulk of
  * building a partition, and plain data, so it can be built on one thread and used on another.
+ * Projections from one source population share their arrays where they can (`groupBySource`).
  */
 export function buildSynapseTables(description: NetworkDescription, plan: PartitionPlan, onProgress?: BuildProgress): SynapseTable[] {
   const posts = description.projections.map((projection) => description.populations.findIndex((p) => p.name === projection.post));
@@ -210,12 +212,14 @@ export function buildSynapseTables(description: NetworkDescription, plan: Partit
   });
   const total = expected.reduce((sum, n) => sum + n, 0);
   let done = 0;
-  return description.projections.map((_, index) => {
+  const tables = description.projections.map((_, index) => {
     const table = buildProjection(description, index, plan.slices[posts[index]]);
     done += expected[index];
     onProgress?.(Math.min(1, done / total));
     return table;
   });
+  groupBySource(description, tables);
+  return tables;
 }
 
 /** Called after each projection a partition builds with the fraction of its synapses built so far. */

@@ -21,11 +21,17 @@ export type WeightSigns = 'positive' | 'negative' | 'both';
 
 export function weightSigns(table: SynapseTable): WeightSigns {
   if (table.weights === null) return table.weight >= 0 ? 'positive' : 'negative';
-  const { weights } = table;
-  if (weights.length === 0) return 'positive';
-  const first = weights[0] >= 0;
-  for (let k = 1; k < weights.length; k++) if (weights[k] >= 0 !== first) return 'both';
-  return first ? 'positive' : 'negative';
+  // The table's own rows only: its arrays may hold other projections' synapses too.
+  const { weights, rowStart, rowEnd } = table;
+  let positive = false;
+  let negative = false;
+  for (let s = 0; s < table.nSources && !(positive && negative); s++) {
+    for (let k = rowStart[s]; k < rowEnd[s]; k++) {
+      if (weights[k] >= 0) positive = true;
+      else negative = true;
+    }
+  }
+  return positive && negative ? 'both' : negative ? 'negative' : 'positive';
 }
 
 /** The synaptic ring of `target` that weights of one sign write into, and its slots. */
@@ -59,16 +65,16 @@ export function rowDelivery(
   }
   const { ring, slots } = receptor === 'current' ? { ring: positive, slots: positiveSlots } : synapticRing(target, signs);
   if (table.weights === null && table.delays === null) {
-    return specialiseFor(table.count, uniformRows, table.rowStart, table.targets, table.weight, table.delay, ring, size, slots);
+    return specialiseFor(table.count, uniformRows, table.rowStart, table.rowEnd, table.targets, table.weight, table.delay, ring, size, slots);
   }
   // A current, or a model with one synaptic input (both signs share its ring), needs no choice either.
   if (signs !== 'both' || positive === negative) {
     return nativeRows(table, size, { ring, slots })
-      ?? specialiseFor(table.count, oneRingRows, table.rowStart, table.targets, table.weights ?? new Float64Array(0), table.weights !== null, table.weight,
+      ?? specialiseFor(table.count, oneRingRows, table.rowStart, table.rowEnd, table.targets, table.weights ?? new Float64Array(0), table.weights !== null, table.weight,
         table.delays ?? new Uint16Array(0), table.delays !== null, table.delay, ring, size, slots);
   }
   return nativeRows(table, size, { ring: positive, slots: positiveSlots }, { ring: negative, slots: negativeSlots })
-    ?? specialiseFor(table.count, mixedRows, table.rowStart, table.targets, table.weights!, table.delays ?? new Uint16Array(0), table.delays !== null, table.delay,
+    ?? specialiseFor(table.count, mixedRows, table.rowStart, table.rowEnd, table.targets, table.weights!, table.delays ?? new Uint16Array(0), table.delays !== null, table.delay,
       positive, negative, size, positiveSlots, negativeSlots);
 }
 
@@ -76,10 +82,10 @@ export function rowDelivery(
  * One weight and one delay for the whole projection: one ring, one slot per row. The loop is
  * unrolled by four, which V8 runs ~1.6× faster; the additions happen in the same order.
  */
-function uniformRows(rowStart: Uint32Array, targets: Uint16Array | Uint32Array, weight: number, delay: number, ring: Float64Array, size: number, ringSize: number) {
+function uniformRows(rowStart: Uint32Array, rowEnd: Uint32Array, targets: Uint16Array | Uint32Array, weight: number, delay: number, ring: Float64Array, size: number, ringSize: number) {
   return (row: number, step: number, amount: number): number => {
     const begin = rowStart[row];
-    const end = rowStart[row + 1];
+    const end = rowEnd[row];
     const base = ((step + delay) % ringSize) * size;
     const w = amount * weight;
     let k = begin;
@@ -100,14 +106,14 @@ function uniformRows(rowStart: Uint32Array, targets: Uint16Array | Uint32Array, 
 
 /** Weights or delays per synapse, into one ring. `native/delivery.c` makes the same additions in C (`nativeDelivery.ts`). */
 function oneRingRows(
-  rowStart: Uint32Array, targets: Uint16Array | Uint32Array,
+  rowStart: Uint32Array, rowEnd: Uint32Array, targets: Uint16Array | Uint32Array,
   weights: Float64Array, perSynapseWeight: boolean, weight: number,
   delays: Uint16Array, perSynapseDelay: boolean, delay: number,
   ring: Float64Array, size: number, ringSize: number,
 ) {
   return (row: number, step: number, amount: number): number => {
     const begin = rowStart[row];
-    const end = rowStart[row + 1];
+    const end = rowEnd[row];
     // Delays are below ringSize, so one subtraction wraps the slot: no division per synapse.
     const firstSlot = step % ringSize;
     for (let k = begin; k < end; k++) {
@@ -121,13 +127,13 @@ function oneRingRows(
 
 /** Weights of both signs: each synapse picks its ring. `native/delivery.c` makes the same additions in C. */
 function mixedRows(
-  rowStart: Uint32Array, targets: Uint16Array | Uint32Array, weights: Float64Array,
+  rowStart: Uint32Array, rowEnd: Uint32Array, targets: Uint16Array | Uint32Array, weights: Float64Array,
   delays: Uint16Array, perSynapseDelay: boolean, delay: number,
   positive: Float64Array, negative: Float64Array, size: number, positiveSlots: number, negativeSlots: number,
 ) {
   return (row: number, step: number, amount: number): number => {
     const begin = rowStart[row];
-    const end = rowStart[row + 1];
+    const end = rowEnd[row];
     const firstPositive = step % positiveSlots;
     const firstNegative = step % negativeSlots;
     for (let k = begin; k < end; k++) {

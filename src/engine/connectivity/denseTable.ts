@@ -26,8 +26,8 @@ export function toDense(table: SynapseTable, nTargets: number): DenseSynapseTabl
   const delays = table.delays ? new Uint16Array(cells) : null;
   const rowCount = new Uint32Array(table.nSources);
   for (let s = 0; s < table.nSources; s++) {
-    rowCount[s] = table.rowStart[s + 1] - table.rowStart[s];
-    for (let k = table.rowStart[s]; k < table.rowStart[s + 1]; k++) {
+    rowCount[s] = table.rowEnd[s] - table.rowStart[s];
+    for (let k = table.rowStart[s]; k < table.rowEnd[s]; k++) {
       const cell = s * nTargets + table.targets[k];
       present[cell] = 1;
       weights[cell] = table.weights ? table.weights[k] : table.weight;

@@ -27,7 +27,7 @@ export function nativeRows(table: SynapseTable, size: number, into: Ring, negati
   const native = nativeKernels();
   if (native === null) return null;
   const kept = {
-    rows: native.rows(table.rowStart, table.targets, table.weights, table.weight, table.delays, table.delay, into.ring, size, into.slots,
+    rows: native.tableRows(table.rowStart, table.rowEnd, table.targets, table.weights, table.weight, table.delays, table.delay, into.ring, size, into.slots,
       negative?.ring ?? null, negative?.slots ?? 0),
     table,
     into,

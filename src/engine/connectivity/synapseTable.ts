@@ -1,6 +1,9 @@
 /**
- * The incoming synapses of one projection into the targets a partition owns, stored by source
- * (CSR: `rowStart[source]..rowStart[source+1]` index `targets`, `weights`, `delays`).
+ * The incoming synapses of one projection into the targets a partition owns, stored by source:
+ * `rowStart[source]..rowEnd[source]` index `targets`, `weights`, `delays`. A table of its own keeps
+ * its rows one after another (CSR: `rowEnd` is `rowStart` shifted by one); tables that share their
+ * arrays with other projections from the same source population keep each source's rows of all of
+ * them together (`sourceGroups.ts`).
  *
  * Within a row, synapses keep the order in which the rule emitted them; that order is the same in
  * every partition, so the canonical delivery order (emit step, source gid, synapse index) adds the
@@ -12,7 +15,10 @@ import type { ConnectionRows } from './rules.ts';
 
 export interface SynapseTable {
   readonly nSources: number;
+  /** Where each source's row begins in the arrays below. */
   readonly rowStart: Uint32Array;
+  /** Where each source's row ends. */
+  readonly rowEnd: Uint32Array;
   /**
    * Target index local to the partition's slice of the post population: 16-bit when the slice has
    * at most 65536 neurons, which halves the bytes delivery streams through.
@@ -26,6 +32,7 @@ export interface SynapseTable {
   readonly delay: number;
   /** Largest delay in this table [steps] (0 when it holds no synapse). */
   readonly maxDelay: number;
+  /** Synapses in this table (the arrays may hold other tables' too). */
   readonly count: number;
 }
 
@@ -58,7 +65,7 @@ export function sortBySource(
     if (sortedWeights) sortedWeights[at] = weights![k];
     if (sortedDelays) sortedDelays[at] = delays![k];
   }
-  return { nSources, rowStart, targets, weights: sortedWeights, weight, delays: sortedDelays, delay, maxDelay: largestDelay(n, sortedDelays, delay), count: n };
+  return { nSources, rowStart, rowEnd: rowStart.subarray(1), targets, weights: sortedWeights, weight, delays: sortedDelays, delay, maxDelay: largestDelay(n, sortedDelays, delay), count: n };
 }
 
 /**
@@ -70,7 +77,7 @@ export function tableFromRows(rows: ConnectionRows, weights: Float64Array | null
   // Rows are drawn into room for a little more than expected: keep only what was drawn.
   const targets = rows.targets.length === n ? rows.targets : rows.targets.slice(0, n);
   const nSources = rows.rowStart.length - 1;
-  return { nSources, rowStart: rows.rowStart, targets, weights, weight, delays, delay, maxDelay: largestDelay(n, delays, delay), count: n };
+  return { nSources, rowStart: rows.rowStart, rowEnd: rows.rowStart.subarray(1), targets, weights, weight, delays, delay, maxDelay: largestDelay(n, delays, delay), count: n };
 }
 
 function largestDelay(n: number, delays: Uint16Array | null, delay: number): number {
