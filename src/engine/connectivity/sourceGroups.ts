@@ -21,15 +21,15 @@ import type { NetworkDescription } from '../../ir/description.ts';
 import { nativeKernels } from '../nativeKernels.ts';
 import type { SynapseTable } from './synapseTable.ts';
 
-/** The size of a group's arrays from which `releaseCopied` runs [bytes]: below it, what lingers is small beside the rest. */
-const RELEASE_FROM = 64 * 2 ** 20;
+/** How much may be copied before `releaseCopied` runs again [bytes]: it runs once more at the end. */
+const RELEASE_EVERY = 64 * 2 ** 20;
 
 /**
  * Replaces, in `tables` (one per projection, in description order), the tables of projections from
  * one source population that have per-synapse weights and delays and target indices of the same
- * width by tables that share their arrays, a group of at least two at a time. Each group's own
- * tables are dropped from `tables` before the next group is copied, so that building takes at most
- * one group's arrays twice.
+ * width by tables that share their arrays, a group of at least two at a time. The tables copied
+ * from are released as the groups are copied (`releaseCopied`), so that building holds little more
+ * than one group's arrays twice.
  */
 export function groupBySource(description: NetworkDescription, tables: SynapseTable[]): void {
   const groups = new Map<string, number[]>();
@@ -42,20 +42,26 @@ export function groupBySource(description: NetworkDescription, tables: SynapseTa
     members.push(index);
     groups.set(key, members);
   });
+  let unreleased = 0;
   for (const members of groups.values()) {
     if (members.length < 2) continue;
     const grouped = sharedTables(members.map((index) => tables[index]));
     members.forEach((index, m) => (tables[index] = grouped[m]));
     const { targets, weights, delays } = grouped[0];
-    if (targets.byteLength + weights!.byteLength + delays!.byteLength >= RELEASE_FROM) releaseCopied();
+    unreleased += targets.byteLength + weights!.byteLength + delays!.byteLength;
+    if (unreleased >= RELEASE_EVERY) {
+      releaseCopied();
+      unreleased = 0;
+    }
   }
+  if (unreleased > 0) releaseCopied();
 }
 
 /** V8's full collection, once `releaseCopied` has asked for it. */
 let collect: (() => void) | undefined;
 
 /**
- * Releases the arrays a group was copied from, before the next group is copied. V8 frees an
+ * Releases the arrays the groups were copied from. V8 frees an
  * array's memory only when a full collection finds it unreachable, and a run allocates too little
  * to start one; then malloc keeps the freed pages among the ones in use. The full-scale
  * microcircuit on two workers held ≈ 4 800 MiB for the whole run without this, ≈ 3 720 MiB with it,
@@ -80,16 +86,18 @@ function sharedTables(own: readonly SynapseTable[]): SynapseTable[] {
   const bounds = own.map(() => new Uint32Array(2 * nSources));
   let at = 0;
   for (let s = 0; s < nSources; s++) {
-    own.forEach((table, m) => {
-      const begin = table.rowStart[s];
-      const end = table.rowEnd[s];
+    for (let m = 0; m < own.length; m++) {
+      const table = own[m];
+      const from = table.targets, fromWeights = table.weights!, fromDelays = table.delays!;
       bounds[m][s] = at;
-      targets.set(table.targets.subarray(begin, end), at);
-      weights.set(table.weights!.subarray(begin, end), at);
-      delays.set(table.delays!.subarray(begin, end), at);
-      at += end - begin;
+      // Each source: its row of every table in turn, in description order.
+      for (let k = table.rowStart[s], end = table.rowEnd[s]; k < end; k++, at++) {
+        targets[at] = from[k];
+        weights[at] = fromWeights[k];
+        delays[at] = fromDelays[k];
+      }
       bounds[m][nSources + s] = at;
-    });
+    }
   }
   return own.map((table, m) => ({
     ...table,
