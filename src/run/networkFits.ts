@@ -8,7 +8,8 @@
  * Counts are those `expectedSynapses` gives for the largest share. Bytes follow what
  * `buildProjection` keeps per synapse (target index, and weight and delay where they vary), or,
  * where it is more, the tables built before a projection with what that projection needs while it
- * is built (`buildingBytes`).
+ * is built (`buildingBytes`), or all the tables with the copy of the largest group of them that
+ * share their arrays (`groupBySource`).
  * Neurons are counted at what every model keeps at least (`neuronBytes`); in most networks they
  * are small beside the synapses, but not in a large network with few synapses. Each worker adds
  * its thread's own memory (`THREAD_BYTES`). What the run's recorders keep in this process's memory
@@ -37,6 +38,8 @@ export function checkNetworkFits(
   let tables = 0;
   let buildPeak = 0;
   let synapses = 0;
+  /** Per source population, the bytes and count of its projections' tables that `groupBySource` copies. */
+  const groups = new Map<string, { bytes: number; members: number }>();
   /** Per target population, the longest delay into it [steps]. */
   const longestDelay = new Map<string, number>();
   for (const projection of description.projections) {
@@ -55,9 +58,16 @@ export function checkNetworkFits(
     const valueBytes = (typeof projection.weight === 'number' ? 0 : 8) + delayBytes;
     const dense = projection.conn_repr === 'MAT' ? nPre * nLocal * (9 + delayBytes) : 0;
     tables += count * (targetIndexBytes(nLocal) + valueBytes) + (nPre + 1) * 4 + dense;
+    if (valueBytes === 10 && description.populations.some((p) => p.name === projection.pre)) {
+      const group = groups.get(projection.pre) ?? { bytes: 0, members: 0 };
+      groups.set(projection.pre, { bytes: group.bytes + count * (targetIndexBytes(nLocal) + valueBytes), members: group.members + 1 });
+    }
     // Projections are built in order: this one's extra memory comes beside the tables built so far.
     buildPeak = Math.max(buildPeak, tables + count * buildingBytes(projection, nLocal, valueBytes));
   }
+  // Grouping copies one source population's tables at a time, beside all the tables.
+  const largestGroup = Math.max(0, ...[...groups.values()].filter((g) => g.members >= 2).map((g) => g.bytes));
+  buildPeak = Math.max(buildPeak, tables + largestGroup);
   let neurons = 0;
   let neuronMemory = 0;
   for (const population of description.populations) {
