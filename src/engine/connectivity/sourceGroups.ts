@@ -61,11 +61,11 @@ export function groupBySource(description: NetworkDescription, tables: SynapseTa
 let collect: (() => void) | undefined;
 
 /**
- * Releases the arrays the groups were copied from. V8 frees an
- * array's memory only when a full collection finds it unreachable, and a run allocates too little
- * to start one; then malloc keeps the freed pages among the ones in use. The full-scale
- * microcircuit on two workers held ≈ 4 800 MiB for the whole run without this, ≈ 3 720 MiB with it,
- * as before the tables were grouped (4 500 MiB at the peak, while a group and its copy coexist).
+ * Releases the arrays the groups were copied from. V8 frees an array's memory only when a full
+ * collection finds it unreachable, and a run allocates too little to start one; then malloc keeps
+ * the freed pages among the ones in use. The full-scale microcircuit on two workers held
+ * ≈ 4 800 MiB for the whole run without this, ≈ 3 720 MiB with it, as before the tables were
+ * grouped (4 500 MiB at the peak, while a group and its copy coexist).
  */
 function releaseCopied(): void {
   if (collect === undefined) {
