@@ -8,9 +8,9 @@
  * from memory afresh. Stored together, the rows of one source are one stretch of memory: in a
  * micro-benchmark of the full-scale microcircuit's delivery (two processes at once, eight rows of
  * 244 synapses a source), 10.9–11.4 ns per event against 14.1–14.9 with the rows apart. The
- * full-scale microcircuit on two workers, six interleaved pairs: real-time factor 9.0–11.8
- * (median 10.3) against 8.8–13.7 (median 12.6), delivery 6.7–9.4 s per worker and model second
- * against 7.2–10.9 s.
+ * full-scale microcircuit on two workers, eight interleaved pairs: real-time factor 9.0–13.3
+ * (median 11.0) against 8.8–14.4 (median 13.2), delivery 6.7–10.1 s per worker and model second
+ * against 7.2–11.8 s.
  *
  * Only where the tables are stored changes: each projection still delivers its own rows, in the
  * same order, so every sum is the same.
