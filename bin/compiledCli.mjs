@@ -11,9 +11,9 @@
  * new one otherwise. A copy is a directory named by its content and never changes once written;
  * the indexes an older spikegrid wrote are dropped, and a copy that no index names any more is
  * removed a day after it was made, so that a command still running from it (a worker node, say) is
- * not disturbed. Where no copy can be made (esbuild
- * missing, a cache that cannot be written), `compiledCli` returns null and the command runs through
- * tsx, as `SPIKEGRID_COMPILE=0` asks; a model esbuild rejects is reported with where and why.
+ * not disturbed. Where no copy can be made (esbuild missing, a cache that cannot be written),
+ * `compiledCli` returns null and the command runs through tsx, as `SPIKEGRID_COMPILE=0` asks; a
+ * model esbuild rejects is reported with where and why.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,8 @@ import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
+/** This file's own text: its changes may change what a copy holds, so it names the indexes. */
+const ownSource = readFileSync(fileURLToPath(import.meta.url));
 const cache = join(root, 'node_modules', '.cache', 'spikegrid');
 export { cache as cacheDir };
 const SCRIPT_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
@@ -59,7 +61,7 @@ export async function compiledCli(argv) {
  * checkouts that share one `node_modules` (a link) each compile their own sources.
  */
 export function indexFor(model) {
-  return join(cache, `index-${sha1(`${readFileSync(fileURLToPath(import.meta.url))}\0${root}\0${model ?? ''}`).slice(0, 16)}.json`);
+  return join(cache, `index-${sha1(`${ownSource}\0${root}\0${model ?? ''}`).slice(0, 16)}.json`);
 }
 
 /**

@@ -4,12 +4,27 @@ import type { NetworkDescription } from '../src/ir/description.ts';
 import { MemoryRecorder } from '../src/monitor/memoryRecorder.ts';
 import type { MonitorResults } from '../src/monitor/results.ts';
 import { runLocal, stepsFor, type RunStats } from '../src/run/runLocal.ts';
+import { nativeKernelsPath, useNativeKernels } from '../src/engine/nativeKernels.ts';
 
 export function simulate(raw: Record<string, unknown>, tMs: number): { description: NetworkDescription; stats: RunStats; mon: MonitorResults } {
   const description = normalizeDescription(raw);
   const recorder = new MemoryRecorder();
   const stats = runLocal(description, { steps: stepsFor(tMs, description.dt), recorders: [recorder] });
   return { description, stats, mon: recorder.data };
+}
+
+/**
+ * Runs `body` with the JavaScript kernels, then goes back to the addon this process loaded. Tests
+ * that switch kernels must run one at a time (`test.serial`).
+ */
+export async function withJavaScript<T>(body: () => T | Promise<T>): Promise<T> {
+  const addon = nativeKernelsPath();
+  useNativeKernels(null);
+  try {
+    return await body();
+  } finally {
+    useNativeKernels(addon);
+  }
 }
 
 /** A population description with NEST-style parameters. */

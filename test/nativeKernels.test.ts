@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryRecorder, normalizeDescription, nn, type SpikeMatrix, type TraceMatrix } from '../index.ts';
@@ -15,20 +15,10 @@ import { nativeNeuronStep } from '../src/engine/models/nativeNeurons.ts';
 import { emptyChunkSpikes } from '../src/engine/population.ts';
 import { keyedBits, mixCounter, streamKey } from '../src/random/counter.ts';
 import { countFrom, GUIDE_BITS, PoissonSampler } from '../src/random/distributions.ts';
-import { seededRandom } from './helpers.ts';
+import { seededRandom, withJavaScript } from './helpers.ts';
 
-// The tests switch between the kernels, so they run one at a time.
+// The tests switch between the kernels (`withJavaScript`), so they run one at a time.
 const addon = nativeKernelsPath();
-
-/** Runs `body` with the JavaScript kernels, then goes back to the addon. */
-async function withJavaScript<T>(body: () => T | Promise<T>): Promise<T> {
-  useNativeKernels(null);
-  try {
-    return await body();
-  } finally {
-    useNativeKernels(addon);
-  }
-}
 
 test.serial('npm ci builds the native kernels, and runs use them', (t) => {
   t.not(addon, null, 'native/build/Release/kernels.node did not load: run `npm run install` (node-gyp and a C compiler) and read its errors');
@@ -380,6 +370,7 @@ test.serial('an addon built from older sources, without every kernel, is set asi
     t.is(nativeKernelsPath(), null, 'worker threads are told to use JavaScript too');
   } finally {
     useNativeKernels(addon);
+    rmSync(dir, { recursive: true, force: true });
   }
   return new Promise<void>((resolve) => setImmediate(() => {
     process.off('warning', warn);

@@ -3,14 +3,13 @@ import { planPartitions } from '../coordinator/planPartitions.ts';
 import { buildProjection } from '../src/engine/connectivity/buildProjection.ts';
 import { rowDelivery, weightSigns } from '../src/engine/connectivity/delivery.ts';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
+import type { PartitionPlan } from '../src/engine/layout.ts';
 import { buildSynapseTables } from '../src/engine/partitionEngine.ts';
-import { nativeKernels, nativeKernelsPath, useNativeKernels } from '../src/engine/nativeKernels.ts';
+import { nativeKernels } from '../src/engine/nativeKernels.ts';
 import { normalizeDescription } from '../src/ir/normalize.ts';
-import { population } from './helpers.ts';
+import { population, withJavaScript } from './helpers.ts';
 
-// Switches between the kernels: one test at a time.
-const addon = nativeKernelsPath();
-
+// Switches between the kernels (`withJavaScript`): one test at a time.
 const weight = (mean: number) => ({ Normal: { mean, sd: Math.abs(mean) / 10 } });
 const delay = { Uniform: { low: 1, high: 20 } };
 
@@ -27,6 +26,14 @@ const description = normalizeDescription({
   ],
 });
 
+/** Each projection's target population, by index. */
+const posts = description.projections.map((p) => description.populations.findIndex((q) => q.name === p.post));
+
+/** The partition's tables as each projection builds its own, before any share their arrays. */
+function builtApart(plan: PartitionPlan): SynapseTable[] {
+  return description.projections.map((_, index) => buildProjection(description, index, plan.slices[posts[index]]));
+}
+
 /** Every (source, target, weight, delay) of a table, row by row. */
 function synapses(table: SynapseTable): number[][] {
   const out: number[][] = [];
@@ -39,8 +46,7 @@ function synapses(table: SynapseTable): number[][] {
 for (const workers of [1, 2]) {
   test.serial(`projections from one source population share their arrays, each source's rows of all of them together, with the same synapses (${workers} worker${workers > 1 ? 's' : ''})`, (t) => {
     const plan = planPartitions(description, workers)[workers - 1];
-    const posts = description.projections.map((p) => description.populations.findIndex((q) => q.name === p.post));
-    const apart = description.projections.map((_, index) => buildProjection(description, index, plan.slices[posts[index]]));
+    const apart = builtApart(plan);
     const tables = buildSynapseTables(description, plan);
     const [ab, ca, ac, uniform, again] = tables;
 
@@ -73,13 +79,13 @@ for (const workers of [1, 2]) {
   });
 }
 
-test.serial('delivery through shared arrays adds the same numbers as through separate ones, in C and in JavaScript', (t) => {
+test.serial('delivery through shared arrays adds the same numbers as through separate ones, in C and in JavaScript', async (t) => {
   const plan = planPartitions(description, 1)[0];
   const shared = buildSynapseTables(description, plan);
-  const apart = description.projections.map((_, index) => buildProjection(description, index, { start: 0, stop: description.populations.find((p) => p.name === description.projections[index].post)!.size }));
+  const apart = builtApart(plan);
   const deliverAll = (tables: SynapseTable[]) => {
     const rings = tables.map((table, index) => {
-      const size = description.populations.find((p) => p.name === description.projections[index].post)!.size;
+      const size = plan.slices[posts[index]].stop;
       const ring = new Float64Array(21 * size);
       const deliver = rowDelivery(table, { size, ringPositive: ring, ringNegative: ring, ringCurrent: ring, ringSlots: { positive: 21, negative: 21, current: 21 } }, 'synaptic', 'positive');
       for (let n = 0; n < 3000; n++) deliver((n * 7919) % table.nSources, 2 * n + (n % 3), n % 4 === 0 ? 2 : 1);
@@ -91,21 +97,9 @@ test.serial('delivery through shared arrays adds the same numbers as through sep
     const differs = ring.findIndex((x, i) => !Object.is(x, b[r][i]));
     t.is(differs, -1, `${label}, projection ${r}: slot × target ${differs}`);
   });
-  const reference = (() => {
-    useNativeKernels(null);
-    try {
-      return deliverAll(apart);
-    } finally {
-      useNativeKernels(addon);
-    }
-  })();
+  const reference = await withJavaScript(() => deliverAll(apart));
   t.not(nativeKernels(), null, 'the addon is built');
   sameRings(deliverAll(shared), reference, 'C');
-  useNativeKernels(null);
-  try {
-    sameRings(deliverAll(shared), reference, 'JavaScript');
-  } finally {
-    useNativeKernels(addon);
-  }
+  await withJavaScript(() => sameRings(deliverAll(shared), reference, 'JavaScript'));
   t.true(reference[0].some((x) => x > 0) && reference[2].some((x) => x < 0));
 });
