@@ -103,3 +103,17 @@ test.serial('delivery through shared arrays adds the same numbers as through sep
   await withJavaScript(() => sameRings(deliverAll(shared), reference, 'JavaScript'));
   t.true(reference[0].some((x) => x > 0) && reference[2].some((x) => x < 0));
 });
+
+test.serial('building reports the copying into shared arrays as part of its progress, reaching 1 only once every group is copied', (t) => {
+  const plan = planPartitions(description, 1)[0];
+  const fractions: number[] = [];
+  buildSynapseTables(description, plan, (fraction) => fractions.push(fraction));
+  // A report per projection, then one for `a`'s group of three (`c`'s one projection is not copied).
+  t.is(fractions.length, description.projections.length + 1);
+  t.deepEqual(fractions, [...fractions].sort((a, b) => a - b));
+  // Expected synapses (one more each): ab 6 001, ca 3 001, ac 6 001, ab_uniform 3 001, ab_again
+  // 4 001; copying a synapse counts 0.12 of building it, so the group's 16 003 count 1 920.36.
+  const built = 22_005 / (22_005 + 1_920.36);
+  t.true(Math.abs(fractions[description.projections.length - 1] - built) < 1e-9, `after the last projection: ${fractions.at(-2)}`);
+  t.is(fractions.at(-1), 1);
+});

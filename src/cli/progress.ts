@@ -2,7 +2,7 @@
 const BAR_REDRAW_MS = 100;
 
 /**
- * A one-line progress bar on a terminal: while the network builds, the share of synapses built and
+ * A one-line progress bar on a terminal: while the network builds, the share of the building done and
  * the time spent; then simulated time, real-time factor and time left. Where the stream is not a
  * terminal (a batch job's log), `lineEveryMs` makes it write the same text as a whole line that
  * often instead, so a long run's log shows how it goes without a line per redraw.

@@ -16,7 +16,7 @@ import { InternalError } from '../errors.ts';
 import { buildProjection, expectedSynapses, sourceSize } from './connectivity/buildProjection.ts';
 import { rowDelivery, synapticRing, weightSigns, type Receptor, type RowDelivery } from './connectivity/delivery.ts';
 import { toDense } from './connectivity/denseTable.ts';
-import { groupBySource } from './connectivity/sourceGroups.ts';
+import { groupBySource, mayShareBySource } from './connectivity/sourceGroups.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { deviceFor } from './device.ts';
 import { nativeKernels } from './nativeKernels.ts';
@@ -210,17 +210,37 @@ export function buildSynapseTables(description: NetworkDescription, plan: Partit
     const { start, stop } = plan.slices[posts[index]];
     return 1 + expectedSynapses(projection, sourceSize(description, projection), description.populations[posts[index]].size, stop - start);
   });
-  const total = expected.reduce((sum, n) => sum + n, 0);
+  // Then grouping copies the synapses of sources with more than one projection it may share.
+  const sharing = description.projections.map((projection) => mayShareBySource(description, projection));
+  const copying = expected.map((n, index) => {
+    const pre = description.projections[index].pre;
+    const shared = sharing[index] && sharing.some((shares, other) => shares && other !== index && description.projections[other].pre === pre);
+    return shared ? n * COPY_COST : 0;
+  });
+  const total = [...expected, ...copying].reduce((sum, n) => sum + n, 0);
   let done = 0;
+  let fraction = 0;
+  const report = (work: number) => {
+    done += work;
+    fraction = Math.min(1, done / total);
+    onProgress?.(fraction);
+  };
   const tables = description.projections.map((_, index) => {
     const table = buildProjection(description, index, plan.slices[posts[index]]);
-    done += expected[index];
-    onProgress?.(Math.min(1, done / total));
+    report(expected[index]);
     return table;
   });
-  groupBySource(description, tables);
+  groupBySource(description, tables, (members) => report(members.reduce((sum, index) => sum + copying[index], 0)));
+  // Where fewer tables were copied than foreseen (targets of two index widths, empty tables).
+  if (fraction < 1) onProgress?.(1);
   return tables;
 }
 
-/** Called after each projection a partition builds with the fraction of its synapses built so far. */
+/**
+ * What copying a synapse into its group costs against building it: the full-scale microcircuit's
+ * worker builds its 150 M synapses in ≈ 34 s and groups them in ≈ 4 s.
+ */
+const COPY_COST = 0.12;
+
+/** Called after each projection a partition builds, and each group of tables it copies, with the fraction of its building done so far. */
 export type BuildProgress = (fraction: number) => void;

@@ -9,7 +9,7 @@ export type ThreadMessage =
   | { readonly kind: 'batch'; readonly batch: MonitorBatch }
   | { readonly kind: 'done'; readonly summary: PartitionSummary };
 
-/** A partition that is building: the fraction of its synapses built so far (see `buildSynapseTables`). */
+/** A partition that is building: the fraction of its building done so far (see `buildSynapseTables`). */
 export interface BuildingProgress {
   readonly partition: number;
   readonly fraction: number;

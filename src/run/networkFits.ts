@@ -20,6 +20,7 @@ import { expectedSynapses, keepsIndices, sourceSize } from '../engine/connectivi
 import { MAX_CONNECTIONS } from '../engine/connectivity/connectionList.ts';
 import { drawnByRows } from '../engine/connectivity/rules.ts';
 import { targetIndexBytes } from '../engine/connectivity/synapseTable.ts';
+import { mayShareBySource } from '../engine/connectivity/sourceGroups.ts';
 import { delayBounds } from '../ir/delayBounds.ts';
 import type { NetworkDescription, ProjectionDescription } from '../ir/description.ts';
 import { NEURON_MODELS } from '../ir/models.ts';
@@ -58,7 +59,7 @@ export function checkNetworkFits(
     const valueBytes = (typeof projection.weight === 'number' ? 0 : 8) + delayBytes;
     const dense = projection.conn_repr === 'MAT' ? nPre * nLocal * (9 + delayBytes) : 0;
     tables += count * (targetIndexBytes(nLocal) + valueBytes) + (nPre + 1) * 4 + dense;
-    if (valueBytes === 10 && description.populations.some((p) => p.name === projection.pre)) {
+    if (mayShareBySource(description, projection)) {
       const group = groups.get(projection.pre) ?? { bytes: 0, members: 0 };
       groups.set(projection.pre, { bytes: group.bytes + count * (targetIndexBytes(nLocal) + valueBytes), members: group.members + 1 });
     }

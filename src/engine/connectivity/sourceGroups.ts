@@ -17,7 +17,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { NetworkDescription } from '../../ir/description.ts';
+import type { NetworkDescription, ProjectionDescription } from '../../ir/description.ts';
 import { nativeKernels } from '../nativeKernels.ts';
 import type { SynapseTable } from './synapseTable.ts';
 
@@ -25,18 +25,28 @@ import type { SynapseTable } from './synapseTable.ts';
 const RELEASE_EVERY = 64 * 2 ** 20;
 
 /**
+ * Whether `groupBySource` may copy `projection`'s table, as the description tells before anything
+ * is built: it comes from a population and gives each synapse its own weight and delay. It is
+ * copied where another such projection from the same population has targets of the same index
+ * width.
+ */
+export function mayShareBySource(description: NetworkDescription, projection: ProjectionDescription): boolean {
+  return typeof projection.weight !== 'number' && typeof projection.delay_step !== 'number'
+    && description.populations.some((p) => p.name === projection.pre);
+}
+
+/**
  * Replaces, in `tables` (one per projection, in description order), the tables of projections from
  * one source population that have per-synapse weights and delays and target indices of the same
  * width by tables that share their arrays, a group of at least two at a time. The tables copied
  * from are released as the groups are copied (`releaseCopied`), so that building holds little more
- * than one group's arrays twice.
+ * than one group's arrays twice. `onCopied` hears each group's projections, by index, once copied.
  */
-export function groupBySource(description: NetworkDescription, tables: SynapseTable[]): void {
+export function groupBySource(description: NetworkDescription, tables: SynapseTable[], onCopied?: (members: readonly number[]) => void): void {
   const groups = new Map<string, number[]>();
   description.projections.forEach((projection, index) => {
     const table = tables[index];
-    const isPopulation = description.populations.some((p) => p.name === projection.pre);
-    if (!isPopulation || table.weights === null || table.delays === null || table.count === 0) return;
+    if (!mayShareBySource(description, projection) || table.weights === null || table.delays === null || table.count === 0) return;
     const key = `${projection.pre}/${table.targets.BYTES_PER_ELEMENT}`;
     const members = groups.get(key) ?? [];
     members.push(index);
@@ -53,6 +63,7 @@ export function groupBySource(description: NetworkDescription, tables: SynapseTa
       releaseCopied();
       unreleased = 0;
     }
+    onCopied?.(members);
   }
   if (unreleased > 0) releaseCopied();
 }
