@@ -16,7 +16,7 @@ import { InternalError } from '../errors.ts';
 import { buildProjection, expectedSynapses, sourceSize } from './connectivity/buildProjection.ts';
 import { rowDelivery, synapticRing, weightSigns, type Receptor, type RowDelivery } from './connectivity/delivery.ts';
 import { toDense } from './connectivity/denseTable.ts';
-import { groupBySource, mayShareBySource } from './connectivity/sourceGroups.ts';
+import { groupBySource, sharedBySource } from './connectivity/sourceGroups.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { deviceFor } from './device.ts';
 import { nativeKernels } from './nativeKernels.ts';
@@ -210,13 +210,9 @@ export function buildSynapseTables(description: NetworkDescription, plan: Partit
     const { start, stop } = plan.slices[posts[index]];
     return 1 + expectedSynapses(projection, sourceSize(description, projection), description.populations[posts[index]].size, stop - start);
   });
-  // Then grouping copies the synapses of sources with more than one projection it may share.
-  const sharing = description.projections.map((projection) => mayShareBySource(description, projection));
-  const copying = expected.map((n, index) => {
-    const pre = description.projections[index].pre;
-    const shared = sharing[index] && sharing.some((shares, other) => shares && other !== index && description.projections[other].pre === pre);
-    return shared ? n * COPY_COST : 0;
-  });
+  // Then grouping copies the tables that share their arrays.
+  const shared = sharedBySource(description);
+  const copying = expected.map((n, index) => (shared[index] ? n * COPY_COST : 0));
   const total = [...expected, ...copying].reduce((sum, n) => sum + n, 0);
   let done = 0;
   let fraction = 0;

@@ -19,8 +19,8 @@ import { ModelError, label } from '../errors.ts';
 import { expectedSynapses, keepsIndices, sourceSize } from '../engine/connectivity/buildProjection.ts';
 import { MAX_CONNECTIONS } from '../engine/connectivity/connectionList.ts';
 import { drawnByRows } from '../engine/connectivity/rules.ts';
+import { sharedBySource } from '../engine/connectivity/sourceGroups.ts';
 import { targetIndexBytes } from '../engine/connectivity/synapseTable.ts';
-import { mayShareBySource } from '../engine/connectivity/sourceGroups.ts';
 import { delayBounds } from '../ir/delayBounds.ts';
 import type { NetworkDescription, ProjectionDescription } from '../ir/description.ts';
 import { NEURON_MODELS } from '../ir/models.ts';
@@ -39,11 +39,12 @@ export function checkNetworkFits(
   let tables = 0;
   let buildPeak = 0;
   let synapses = 0;
-  /** Per source population, the bytes and count of its projections' tables that `groupBySource` copies. */
-  const groups = new Map<string, { bytes: number; members: number }>();
+  /** Per source population, the bytes of its projections' tables that `groupBySource` copies. */
+  const groups = new Map<string, number>();
+  const shared = sharedBySource(description);
   /** Per target population, the longest delay into it [steps]. */
   const longestDelay = new Map<string, number>();
-  for (const projection of description.projections) {
+  for (const [index, projection] of description.projections.entries()) {
     longestDelay.set(projection.post, Math.max(longestDelay.get(projection.post) ?? 0, delayBounds(projection.delay_step)[1]));
     const nPre = sourceSize(description, projection);
     const nPost = description.populations.find((p) => p.name === projection.post)!.size;
@@ -59,15 +60,12 @@ export function checkNetworkFits(
     const valueBytes = (typeof projection.weight === 'number' ? 0 : 8) + delayBytes;
     const dense = projection.conn_repr === 'MAT' ? nPre * nLocal * (9 + delayBytes) : 0;
     tables += count * (targetIndexBytes(nLocal) + valueBytes) + (nPre + 1) * 4 + dense;
-    if (mayShareBySource(description, projection)) {
-      const group = groups.get(projection.pre) ?? { bytes: 0, members: 0 };
-      groups.set(projection.pre, { bytes: group.bytes + count * (targetIndexBytes(nLocal) + valueBytes), members: group.members + 1 });
-    }
+    if (shared[index]) groups.set(projection.pre, (groups.get(projection.pre) ?? 0) + count * (targetIndexBytes(nLocal) + valueBytes));
     // Projections are built in order: this one's extra memory comes beside the tables built so far.
     buildPeak = Math.max(buildPeak, tables + count * buildingBytes(projection, nLocal, valueBytes));
   }
   // Grouping copies one source population's tables at a time, beside all the tables.
-  const largestGroup = Math.max(0, ...[...groups.values()].filter((g) => g.members >= 2).map((g) => g.bytes));
+  const largestGroup = Math.max(0, ...groups.values());
   buildPeak = Math.max(buildPeak, tables + largestGroup);
   let neurons = 0;
   let neuronMemory = 0;

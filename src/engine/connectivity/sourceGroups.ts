@@ -17,7 +17,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { NetworkDescription, ProjectionDescription } from '../../ir/description.ts';
+import type { NetworkDescription } from '../../ir/description.ts';
 import { nativeKernels } from '../nativeKernels.ts';
 import type { SynapseTable } from './synapseTable.ts';
 
@@ -25,14 +25,19 @@ import type { SynapseTable } from './synapseTable.ts';
 const RELEASE_EVERY = 64 * 2 ** 20;
 
 /**
- * Whether `groupBySource` may copy `projection`'s table, as the description tells before anything
- * is built: it comes from a population and gives each synapse its own weight and delay. It is
- * copied where another such projection from the same population has targets of the same index
- * width.
+ * Per projection, in description order: whether `groupBySource` copies its table, as the
+ * description tells before anything is built. It does where the projection gives each synapse its
+ * own weight and delay and comes from a population that sends another such projection (once built,
+ * an empty table, or targets of another index width, can still leave one alone).
  */
-export function mayShareBySource(description: NetworkDescription, projection: ProjectionDescription): boolean {
-  return typeof projection.weight !== 'number' && typeof projection.delay_step !== 'number'
-    && description.populations.some((p) => p.name === projection.pre);
+export function sharedBySource(description: NetworkDescription): boolean[] {
+  const candidates = description.projections.map((projection) => typeof projection.weight !== 'number'
+    && typeof projection.delay_step !== 'number' && description.populations.some((p) => p.name === projection.pre));
+  const perSource = new Map<string, number>();
+  for (const [index, { pre }] of description.projections.entries()) {
+    if (candidates[index]) perSource.set(pre, (perSource.get(pre) ?? 0) + 1);
+  }
+  return description.projections.map(({ pre }, index) => candidates[index] && perSource.get(pre)! > 1);
 }
 
 /**
@@ -43,10 +48,11 @@ export function mayShareBySource(description: NetworkDescription, projection: Pr
  * than one group's arrays twice. `onCopied` hears each group's projections, by index, once copied.
  */
 export function groupBySource(description: NetworkDescription, tables: SynapseTable[], onCopied?: (members: readonly number[]) => void): void {
+  const shared = sharedBySource(description);
   const groups = new Map<string, number[]>();
   description.projections.forEach((projection, index) => {
     const table = tables[index];
-    if (!mayShareBySource(description, projection) || table.weights === null || table.delays === null || table.count === 0) return;
+    if (!shared[index] || table.weights === null || table.delays === null || table.count === 0) return;
     const key = `${projection.pre}/${table.targets.BYTES_PER_ELEMENT}`;
     const members = groups.get(key) ?? [];
     members.push(index);
