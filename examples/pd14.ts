@@ -3,7 +3,7 @@
  * populations (layers 2/3, 4, 5, 6; excitatory and inhibitory) and about 3·10⁸ synapses, with the
  * published parameters, as in NEST's microcircuit example.
  *
- *   npx spikegrid run examples/pd14.ts --t 1000 --set scale=0.1 [--set bg=poisson] [--set k_scale=0.5]
+ *   npx spikegrid run examples/pd14.ts --t 1000 --set scale=0.1 [--set bg=poisson] [--set k_scale=0.5] [--precision single]
  *
  * `scale` multiplies the neuron counts and keeps the in-degrees, so the synapse count scales with it.
  * `k_scale` < 1 also thins the in-degrees; then weights grow by 1/√k_scale and a DC current makes up

@@ -28,18 +28,25 @@ typedef struct {
   const uint32_t *row_end;
   const uint16_t *targets16; /* one of targets16 and targets32 is set */
   const uint32_t *targets32;
-  const double *weights;     /* NULL: every synapse has `weight` */
+  /* The weights and rings hold doubles, or floats in single precision. */
+  int single;
+  const void *weights;       /* NULL: every synapse has `weight` */
   double weight;
   const uint16_t *delays;    /* NULL: every synapse has `delay` */
   uint32_t delay;
-  double *ring;
+  void *ring;
   uint32_t size;
   uint32_t slots;
   /* NULL: every synapse writes into `ring`. Otherwise weights of both signs: a weight w >= 0 goes
    * to `ring`, any other to `negative`, which has `negative_slots` slots. */
-  double *negative;
+  void *negative;
   uint32_t negative_slots;
 } Rows;
+
+/* Synapse k's weight, in either precision. */
+static inline double weight_of(const Rows *rows, uint32_t k) {
+  return rows->single ? ((const float *)rows->weights)[k] : ((const double *)rows->weights)[k];
+}
 
 #define CHECK(call) \
   do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "native kernels: " #call " failed"); return NULL; } } while (0)
@@ -62,7 +69,7 @@ static const char *out_of_bounds(const Rows *rows, size_t n_synapses, size_t rin
       /* One delay for every synapse is checked once, below. */
       if (!rows->delays && !rows->negative) continue;
       const uint32_t delay = rows->delays ? rows->delays[k] : rows->delay;
-      const uint32_t slots = rows->negative && !(rows->weights[k] >= 0) ? rows->negative_slots : rows->slots;
+      const uint32_t slots = rows->negative && !(weight_of(rows, k) >= 0) ? rows->negative_slots : rows->slots;
       if (delay >= slots) return "a delay is not below the ring's slots";
     }
   }
@@ -72,7 +79,8 @@ static const char *out_of_bounds(const Rows *rows, size_t n_synapses, size_t rin
 }
 
 /* tableRows(rowStart, rowEnd, targets, weights | null, weight, delays | null, delay, ring, size, slots,
- *           negative | null, negativeSlots) → handle */
+ *           negative | null, negativeSlots) → handle. Weights and rings: all Float64Arrays, or all
+ *           Float32Arrays (single precision). */
 static napi_value make_rows(napi_env env, napi_callback_info info) {
   size_t argc = 12;
   napi_value argv[12];
@@ -93,8 +101,11 @@ static napi_value make_rows(napi_env env, napi_callback_info info) {
   if (typed_array(env, argv[2], napi_uint16_array, &data, &n_synapses)) rows->targets16 = data;
   else if (typed_array(env, argv[2], napi_uint32_array, &data, &n_synapses)) rows->targets32 = data;
   else ok = 0;
+  /* The ring's precision is the table's: its weights and the negative ring must have it too. */
+  rows->single = typed_array(env, argv[7], napi_float32_array, &data, &ring_length);
+  const napi_typedarray_type numbers = rows->single ? napi_float32_array : napi_float64_array;
   if (!is_null(env, argv[3])) {
-    ok &= typed_array(env, argv[3], napi_float64_array, &data, &length) && length >= n_synapses;
+    ok &= typed_array(env, argv[3], numbers, &data, &length) && length >= n_synapses;
     rows->weights = data;
   }
   ok &= napi_get_value_double(env, argv[4], &rows->weight) == napi_ok;
@@ -103,12 +114,12 @@ static napi_value make_rows(napi_env env, napi_callback_info info) {
     rows->delays = data;
   }
   ok &= napi_get_value_uint32(env, argv[6], &rows->delay) == napi_ok;
-  ok &= typed_array(env, argv[7], napi_float64_array, &data, &ring_length);
+  ok &= typed_array(env, argv[7], numbers, &data, &ring_length);
   rows->ring = data;
   ok &= napi_get_value_uint32(env, argv[8], &rows->size) == napi_ok;
   ok &= napi_get_value_uint32(env, argv[9], &rows->slots) == napi_ok && rows->slots > 0;
   if (!is_null(env, argv[10])) {
-    ok &= typed_array(env, argv[10], napi_float64_array, &data, &negative_length);
+    ok &= typed_array(env, argv[10], numbers, &data, &negative_length);
     rows->negative = data;
     ok &= napi_get_value_uint32(env, argv[11], &rows->negative_slots) == napi_ok && rows->negative_slots > 0;
     ok &= rows->weights != NULL; /* the sign of each weight picks the ring */
@@ -183,6 +194,22 @@ static napi_value make_rows(napi_env env, napi_callback_info info) {
   else if (delays) { DELIVER(TARGETS, ONE_WEIGHT, PER_SYNAPSE_DELAY) }                       \
   else { DELIVER(TARGETS, ONE_WEIGHT, ONE_DELAY) }
 
+/* The row, with weights and rings of type NUMBER: double, or float in single precision. With
+ * floats, each addition is still made in double (`amount` is a double) and rounded once as it is stored,
+ * as JavaScript does into a Float32Array. */
+#define DELIVER_ROW(NUMBER)                                                                  \
+  {                                                                                          \
+    const NUMBER *weights = rows->weights;                                                   \
+    NUMBER *ring = rows->ring, *negative = rows->negative;                                   \
+    if (rows->targets16) {                                                                   \
+      const uint16_t *targets = rows->targets16;                                             \
+      DELIVER_TARGETS(targets)                                                               \
+    } else {                                                                                 \
+      const uint32_t *targets = rows->targets32;                                             \
+      DELIVER_TARGETS(targets)                                                               \
+    }                                                                                        \
+  }
+
 /* deliver(handle, row, step, amount) → synapses reached */
 static napi_value deliver(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -200,18 +227,12 @@ static napi_value deliver(napi_env env, napi_callback_info info) {
   const uint32_t begin = rows->row_start[row], end = rows->row_end[row];
   const uint32_t slots = rows->slots, size = rows->size, delay = rows->delay;
   const uint32_t first = step % slots;
-  const double *weights = rows->weights, weight = rows->weight;
+  const double weight = rows->weight;
   const uint16_t *delays = rows->delays;
-  double *ring = rows->ring, *negative = rows->negative;
   const uint32_t negative_slots = rows->negative_slots;
-  const uint32_t first_negative = negative ? step % negative_slots : 0;
-  if (rows->targets16) {
-    const uint16_t *targets = rows->targets16;
-    DELIVER_TARGETS(targets)
-  } else {
-    const uint32_t *targets = rows->targets32;
-    DELIVER_TARGETS(targets)
-  }
+  const uint32_t first_negative = rows->negative ? step % negative_slots : 0;
+  if (rows->single) DELIVER_ROW(float)
+  else DELIVER_ROW(double)
   napi_value reached;
   CHECK(napi_create_uint32(env, end - begin, &reached));
   return reached;

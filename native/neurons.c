@@ -22,7 +22,9 @@ typedef struct {
   uint32_t size, gid_start, refractory_steps;
   double *v, *i_ex, *i_in, *i_dc;
   int32_t *refractory;
-  double *ring_positive, *ring_negative, *ring_current; /* LIF: one synaptic ring, ring_positive */
+  /* LIF: one synaptic ring, ring_positive. Doubles, or floats in single precision (`single`). */
+  void *ring_positive, *ring_negative, *ring_current;
+  int single;
   uint32_t positive_slots, negative_slots, current_slots;
   /* LIF: p33, p30, I_e, theta, V_reset, V_min, constant drive.
    * ExpLIF: p22, p11ex, p11in, p21ex, p21in, p20, I_e, theta, V_reset, constant drive. */
@@ -31,14 +33,6 @@ typedef struct {
 
 /* What the neurons update at a time: their fired marks take a piece of the stack. */
 #define PIECE 1024
-
-/* The generator current of the next step: what the current ring holds for this one, which it then forgets. */
-static inline void take_current(uint32_t n, double *restrict i_dc, double *restrict ring_current) {
-  for (uint32_t i = 0; i < n; i++) {
-    i_dc[i] = ring_current[i];
-    ring_current[i] = 0;
-  }
-}
 
 /* Both models' end of neuron i's update, with its new V `vi` and the refractory steps `left`:
  * at or above threshold it fires, is reset and starts its refractory period. */
@@ -63,19 +57,6 @@ static inline void take_current(uint32_t n, double *restrict i_dc, double *restr
     THRESHOLD(vi, left)                                                              \
   }
 
-/* `lifStep`'s loop over neurons [0, n) of the arrays given, marking in `fired` those that fired. */
-VECTOR_CLONES static void lif_piece(
-  uint32_t n, double *restrict v, int32_t *restrict refractory, double *restrict ring, double *restrict i_dc,
-  double *restrict ring_current, const double *c, int32_t refractory_steps, uint8_t *restrict fired) {
-  const double p33 = c[0], p30 = c[1], i_e = c[2], theta = c[3], v_reset = c[4], v_min = c[5], constant_drive = c[6];
-  if (i_dc) {
-    for (uint32_t i = 0; i < n; i++) LIF_NEURON(p30 * (i_e + i_dc[i]))
-    take_current(n, i_dc, ring_current);
-  } else {
-    for (uint32_t i = 0; i < n; i++) LIF_NEURON(constant_drive)
-  }
-}
-
 /* `expLifStep`'s update of neuron i, its input current given by DRIVE. */
 #define EXP_LIF_NEURON(DRIVE)                                                        \
   {                                                                                  \
@@ -92,32 +73,69 @@ VECTOR_CLONES static void lif_piece(
     THRESHOLD(vi, left)                                                              \
   }
 
-/* `expLifStep`'s loop over neurons [0, n) of the arrays given, marking in `fired` those that fired. */
-VECTOR_CLONES static void exp_lif_piece(
-  uint32_t n, double *restrict v, double *restrict i_ex, double *restrict i_in, int32_t *restrict refractory,
-  double *restrict ring_positive, double *restrict ring_negative, double *restrict i_dc, double *restrict ring_current,
-  const double *c, int32_t refractory_steps, uint8_t *restrict fired) {
-  const double p22 = c[0], p11ex = c[1], p11in = c[2], p21ex = c[3], p21in = c[4], p20 = c[5], i_e = c[6], theta = c[7], v_reset = c[8],
-    constant_drive = c[9];
-  if (i_dc) {
-    for (uint32_t i = 0; i < n; i++) EXP_LIF_NEURON((i_e + i_dc[i]) * p20)
-    take_current(n, i_dc, ring_current);
-  } else {
-    for (uint32_t i = 0; i < n; i++) EXP_LIF_NEURON(constant_drive)
-  }
+/*
+ * The updates of a piece of neurons, with input rings of type NUMBER: double, or float in single
+ * precision. A ring's number is read as a double, as JavaScript reads a Float32Array, so both give
+ * each neuron the same input.
+ */
+#define PIECES(NUMBER)                                                                              \
+/* The generator current of the next step: what the current ring holds for this one, which it then forgets. */\
+static inline void take_current_##NUMBER(uint32_t n, double *restrict i_dc, NUMBER *restrict ring_current) {\
+  for (uint32_t i = 0; i < n; i++) {                                                                \
+    i_dc[i] = ring_current[i];                                                                      \
+    ring_current[i] = 0;                                                                            \
+  }                                                                                                 \
+}                                                                                                   \
+                                                                                                    \
+/* `lifStep`'s loop over neurons [0, n) of the arrays given, marking in `fired` those that fired. */\
+VECTOR_CLONES static void lif_piece_##NUMBER(                                                       \
+  uint32_t n, double *restrict v, int32_t *restrict refractory, NUMBER *restrict ring, double *restrict i_dc,\
+  NUMBER *restrict ring_current, const double *c, int32_t refractory_steps, uint8_t *restrict fired) {\
+  const double p33 = c[0], p30 = c[1], i_e = c[2], theta = c[3], v_reset = c[4], v_min = c[5], constant_drive = c[6];\
+  if (i_dc) {                                                                                       \
+    for (uint32_t i = 0; i < n; i++) LIF_NEURON(p30 * (i_e + i_dc[i]))                              \
+    take_current_##NUMBER(n, i_dc, ring_current);                                                   \
+  } else {                                                                                          \
+    for (uint32_t i = 0; i < n; i++) LIF_NEURON(constant_drive)                                     \
+  }                                                                                                 \
+}                                                                                                   \
+                                                                                                    \
+/* `expLifStep`'s loop over neurons [0, n) of the arrays given, marking in `fired` those that fired. */\
+VECTOR_CLONES static void exp_lif_piece_##NUMBER(                                                   \
+  uint32_t n, double *restrict v, double *restrict i_ex, double *restrict i_in, int32_t *restrict refractory,\
+  NUMBER *restrict ring_positive, NUMBER *restrict ring_negative, double *restrict i_dc, NUMBER *restrict ring_current,\
+  const double *c, int32_t refractory_steps, uint8_t *restrict fired) {                             \
+  const double p22 = c[0], p11ex = c[1], p11in = c[2], p21ex = c[3], p21in = c[4], p20 = c[5], i_e = c[6], theta = c[7], v_reset = c[8],\
+    constant_drive = c[9];                                                                          \
+  if (i_dc) {                                                                                       \
+    for (uint32_t i = 0; i < n; i++) EXP_LIF_NEURON((i_e + i_dc[i]) * p20)                          \
+    take_current_##NUMBER(n, i_dc, ring_current);                                                   \
+  } else {                                                                                          \
+    for (uint32_t i = 0; i < n; i++) EXP_LIF_NEURON(constant_drive)                                 \
+  }                                                                                                 \
+}                                                                                                   \
+
+PIECES(double)
+PIECES(float)
+
+/* A typed array of `type` with exactly `length` values, or (where `optional`) null. */
+static int numbers(napi_env env, napi_value value, napi_typedarray_type type, size_t length, int optional, void **data) {
+  if (optional && is_null(env, value)) { *data = NULL; return 1; }
+  size_t n;
+  return typed_array(env, value, type, data, &n) && n == length;
 }
 
 /* A Float64Array of exactly `length` values, or (where `optional`) null. */
 static int doubles(napi_env env, napi_value value, size_t length, int optional, double **data) {
-  if (optional && is_null(env, value)) { *data = NULL; return 1; }
-  size_t n;
-  return typed_array(env, value, napi_float64_array, (void **)data, &n) && n == length;
+  return numbers(env, value, napi_float64_array, length, optional, (void **)data);
 }
+
 
 /*
  * neurons(model, v, iEx | null, iIn | null, refractory, ringPositive, ringNegative | null, iDc | null, ringCurrent | null,
  *         constants: Float64Array, integers: Uint32Array [gidStart, refractorySteps, positiveSlots, negativeSlots, currentSlots]) → handle
  * model: 0 LIF, 1 ExpLIF. Every array has the population's size (a ring: slots × size); iDc and ringCurrent go together.
+ * The rings are Float64Arrays, or Float32Arrays in single precision.
  */
 static napi_value make_neurons(napi_env env, napi_callback_info info) {
   size_t argc = 11;
@@ -153,11 +171,14 @@ static napi_value make_neurons(napi_env env, napi_callback_info info) {
   ok &= ok && doubles(env, argv[3], size, !exp, &p->i_in) && (!exp || p->i_in);
   ok &= ok && typed_array(env, argv[4], napi_int32_array, &data, &length) && length == size;
   p->refractory = data;
-  ok &= ok && doubles(env, argv[5], (size_t)p->positive_slots * size, 0, &p->ring_positive);
-  ok &= ok && doubles(env, argv[6], (size_t)p->negative_slots * size, !exp, &p->ring_negative) && (!exp || p->ring_negative);
+  /* The rings are all Float64Arrays, or all Float32Arrays (single precision). */
+  p->single = typed_array(env, argv[5], napi_float32_array, &data, &length);
+  const napi_typedarray_type rings = p->single ? napi_float32_array : napi_float64_array;
+  ok &= ok && numbers(env, argv[5], rings, (size_t)p->positive_slots * size, 0, &p->ring_positive);
+  ok &= ok && numbers(env, argv[6], rings, (size_t)p->negative_slots * size, !exp, &p->ring_negative) && (!exp || p->ring_negative);
   ok &= ok && doubles(env, argv[7], size, 1, &p->i_dc);
-  ok &= ok && (p->i_dc == NULL ? doubles(env, argv[8], 0, 1, &p->ring_current) && p->ring_current == NULL
-    : p->current_slots > 0 && doubles(env, argv[8], (size_t)p->current_slots * size, 0, &p->ring_current));
+  ok &= ok && (p->i_dc == NULL ? numbers(env, argv[8], rings, 0, 1, &p->ring_current) && p->ring_current == NULL
+    : p->current_slots > 0 && numbers(env, argv[8], rings, (size_t)p->current_slots * size, 0, &p->ring_current));
   return handle_or_refusal(env, ok, p, "native kernels: neurons() got an argument of the wrong type or length");
 }
 
@@ -191,13 +212,22 @@ static napi_value neuron_step(napi_env env, napi_callback_info info) {
   for (uint32_t from = 0; from < p->size; from += PIECE) {
     const uint32_t n = p->size - from < PIECE ? p->size - from : PIECE;
     double *i_dc = p->i_dc ? p->i_dc + from : NULL;
-    double *ring_current = p->i_dc ? p->ring_current + current + from : NULL;
-    if (p->model == LIF) {
-      lif_piece(n, p->v + from, p->refractory + from, p->ring_positive + positive + from, i_dc, ring_current, p->c, (int32_t)p->refractory_steps, fired);
-    } else {
-      exp_lif_piece(n, p->v + from, p->i_ex + from, p->i_in + from, p->refractory + from, p->ring_positive + positive + from,
-        p->ring_negative + negative + from, i_dc, ring_current, p->c, (int32_t)p->refractory_steps, fired);
+    /* The piece's ring slots, of type NUMBER, and its update. */
+#define UPDATE(NUMBER)                                                                                    \
+    {                                                                                                     \
+      NUMBER *ring_positive = (NUMBER *)p->ring_positive + positive + from;                              \
+      NUMBER *ring_negative = p->ring_negative ? (NUMBER *)p->ring_negative + negative + from : NULL;     \
+      NUMBER *ring_current = i_dc ? (NUMBER *)p->ring_current + current + from : NULL;                   \
+      if (p->model == LIF) {                                                                              \
+        lif_piece_##NUMBER(n, p->v + from, p->refractory + from, ring_positive, i_dc, ring_current, p->c, \
+          (int32_t)p->refractory_steps, fired);                                                          \
+      } else {                                                                                            \
+        exp_lif_piece_##NUMBER(n, p->v + from, p->i_ex + from, p->i_in + from, p->refractory + from,     \
+          ring_positive, ring_negative, i_dc, ring_current, p->c, (int32_t)p->refractory_steps, fired);  \
+      }                                                                                                   \
     }
+    if (p->single) UPDATE(float)
+    else UPDATE(double)
     /* Few neurons fire in a step: skip eight marks at a time where none is set. */
     for (uint32_t i = 0; i < n; i++) {
       if (i + 8 <= n && (i & 7) == 0) {

@@ -129,12 +129,13 @@ typedef struct {
   uint32_t n;
   const uint32_t *target_of;
   double weight;
-  double *ring;
+  void *ring; /* doubles, or floats in single precision (`single`) */
+  int single;
   size_t ring_length;
   uint32_t size;
 } OneEach;
 
-/* oneEachInputs(targetOf, weight, ring, size) → handle */
+/* oneEachInputs(targetOf, weight, ring, size) → handle; ring: a Float64Array, or a Float32Array in single precision */
 static napi_value make_one_each(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -142,11 +143,12 @@ static napi_value make_one_each(napi_env env, napi_callback_info info) {
   size_t n, ring_length;
   double weight;
   uint32_t size;
+  int single = 0;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 4
     || !typed_array(env, argv[0], napi_uint32_array, &targets_data, &n) || napi_get_value_double(env, argv[1], &weight) != napi_ok
-    || !typed_array(env, argv[2], napi_float64_array, &ring_data, &ring_length)
+    || !((single = typed_array(env, argv[2], napi_float32_array, &ring_data, &ring_length)) || typed_array(env, argv[2], napi_float64_array, &ring_data, &ring_length))
     || napi_get_value_uint32(env, argv[3], &size) != napi_ok || size == 0 || size > ring_length) {
-    napi_throw_type_error(env, NULL, "native kernels: oneEachInputs() takes a Uint32Array, a weight, a Float64Array and the ring's slot length");
+    napi_throw_type_error(env, NULL, "native kernels: oneEachInputs() takes a Uint32Array, a weight, a Float64Array or Float32Array and the ring's slot length");
     return NULL;
   }
   const uint32_t *target_of = targets_data;
@@ -155,7 +157,7 @@ static napi_value make_one_each(napi_env env, napi_callback_info info) {
   }
   OneEach *inputs = calloc(1, sizeof(OneEach));
   if (inputs == NULL) { napi_throw_error(env, NULL, "native kernels: out of memory"); return NULL; }
-  *inputs = (OneEach){ .n = (uint32_t)n, .target_of = target_of, .weight = weight, .ring = ring_data, .ring_length = ring_length, .size = size };
+  *inputs = (OneEach){ .n = (uint32_t)n, .target_of = target_of, .weight = weight, .ring = ring_data, .single = single, .ring_length = ring_length, .size = size };
   return external_handle(env, inputs);
 }
 
@@ -180,14 +182,20 @@ static napi_value add_counts(napi_env env, napi_callback_info info) {
     return NULL;
   }
   const uint8_t *counts = (const uint8_t *)counts_data + offset;
-  double *slot = inputs->ring + base;
   const double weight = inputs->weight;
   uint64_t events = 0;
-  for (uint32_t a = from; a < to; a++) {
-    const uint8_t count = counts[a];
-    slot[inputs->target_of[a]] += count * weight;
-    events += count;
+  /* Into floats, each addition is made in double and rounded once, as JavaScript does. */
+#define ADD_COUNTS(NUMBER)                                                                   \
+  {                                                                                          \
+    NUMBER *slot = (NUMBER *)inputs->ring + base;                                            \
+    for (uint32_t a = from; a < to; a++) {                                                   \
+      const uint8_t count = counts[a];                                                       \
+      slot[inputs->target_of[a]] += count * weight;                                          \
+      events += count;                                                                       \
+    }                                                                                        \
   }
+  if (inputs->single) ADD_COUNTS(float)
+  else ADD_COUNTS(double)
   napi_value result;
   return napi_create_double(env, (double)events, &result) == napi_ok ? result : NULL;
 }

@@ -28,10 +28,10 @@ test('spikegrid run writes run.json with the documented fields and a spikes.arro
   const result = spikegrid('run', join(examples, 'seed.ts'), '--t', '20', '--out', out, '--seed', '5');
   t.is(result.status, 0, result.stderr);
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
-  for (const key of ['t_ms', 'dt_ms', 'steps', 'seed', 'workers', 'build_s', 'sim_s', 'wall_s', 'rtf', 'synapses', 'events', 'spikes', 'spikes_sha256', 'populations']) {
+  for (const key of ['t_ms', 'dt_ms', 'steps', 'seed', 'precision', 'workers', 'build_s', 'sim_s', 'wall_s', 'rtf', 'synapses', 'events', 'spikes', 'spikes_sha256', 'populations']) {
     t.true(key in run, key);
   }
-  t.like(run, { t_ms: 20, dt_ms: 0.1, steps: 200, seed: 5, workers: availableParallelism(), synapses: 280 });
+  t.like(run, { t_ms: 20, dt_ms: 0.1, steps: 200, seed: 5, precision: 'double', workers: availableParallelism(), synapses: 280 });
   t.regex(run.spikes_sha256, /^[0-9a-f]{64}$/);
   t.regex(run.description_sha256, /^[0-9a-f]{64}$/);
   const version = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')).version;
@@ -158,6 +158,7 @@ test('bad command lines fail with a message that says what to change, exit code 
     [['run', join(examples, 'seed.ts'), '--t', '10', '--set', 'scale=2'], /takes no --set parameters, got scale/],
     [['run', 'nowhere.ts', '--t', '10'], /MODEL nowhere.ts does not exist/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--dt', '0'], /Network: dt must be > 0, got 0/],
+    [['run', join(examples, 'cuba.ts'), '--t', '10', '--precision', 'half'], /Network: precision must be one of double, single, got "half"/],
     [['launch'], /unknown command "launch"/],
     [['run', join(examples, 'cuba.ts'), '--t', '10', '--workers', '0'], /--workers must be a whole number ≥ 1, got 0/],
     [['worker', '--listen', '127.0.0.1:0', '--threads', 'two', '--token-file', 'x'], /--threads must be a whole number ≥ 1, got "two"/],

@@ -53,7 +53,7 @@ const cases: Array<[string, (d: any) => void, string, string]> = [
   ["delay and delay_step", (d) => (d.projections[0] = { ...d.projections[0], delay: 1, delay_step: 2 }), "INVALID_VALUE", "StaticSynapse \"syn\": give either delay (ms) or delay_step (steps), not both"],
   ["a variable monitored twice", (d) => d.monitors.push({ target: 'E', attr: 'v', slice: [2, 4] }), "DUPLICATE_NAME", "Monitor #1: E.v is monitored already (Monitor #0); give one monitor per population and variable, with a slice that covers the neurons you want"],
   ["no population", (d) => (d.populations = [], d.projections = [], d.monitors = []), "INVALID_VALUE", "Network: populations is empty; a network needs at least one population of neurons"],
-  ["unknown top-level key", (d) => (d.neurons = []), "UNKNOWN_KEY", "Network: unknown neurons; known: version, platform, dt, seed, populations, generators, projections, monitors"],
+  ["unknown top-level key", (d) => (d.neurons = []), "UNKNOWN_KEY", "Network: unknown neurons; known: version, platform, dt, seed, precision, populations, generators, projections, monitors"],
   ["an infinite value, as the API can pass it", (d) => (d.populations[0].v_init = -Infinity), "INVALID_VALUE", "ExpLIF \"E\": v_init must be a finite number, got -Infinity"],
   ["an infinite value in a list", (d) => (d.populations[1].v_init = [0, 0, Infinity, 0, 0]), "INVALID_VALUE", "LIF \"I\": v_init[2] must be a finite number, got Infinity"],
   ["v_init array length", (d) => (d.populations[0].v_init = [1, 2]), "LENGTH_MISMATCH", "ExpLIF \"E\": v_init has 2 values but there are 10 neurons"],

@@ -119,6 +119,12 @@ test.serial('the C kernel refuses a table or a row that would take it outside it
   t.throws(() => nativeRows({ ...table([2, 3], [1, 1]), rowEnd: Uint32Array.of(1, 2) }, 10, into), { instanceOf: TypeError, message: /wrong type/ }, 'a row start per row end');
   // Only the table's own rows are checked: a shared array's other synapses are another table's to check.
   t.notThrows(() => nativeRows({ ...table([2, 3, 99], [1, 1, 9]), rowEnd: Uint32Array.of(2) }, 10, into));
+  // Weights and rings of one precision: 64 bits, or 32 in single precision.
+  const weighted = { ...table([2, 3], [1, 1]), weights: Float64Array.of(1, 2) };
+  t.throws(() => nativeRows(weighted, 10, { ring: new Float32Array(40), slots: 4 }), { instanceOf: TypeError, message: /wrong type/ }, '64-bit weights into a 32-bit ring');
+  t.throws(() => nativeRows({ ...weighted, weights: Float32Array.of(1, 2) }, 10, into), { instanceOf: TypeError, message: /wrong type/ }, '32-bit weights into a 64-bit ring');
+  t.throws(() => nativeRows({ ...mixed, weights: Float32Array.of(1, -1) }, 10, { ring: new Float32Array(40), slots: 4 }, { ring: new Float64Array(40), slots: 4 }), { instanceOf: TypeError, message: /wrong type/ }, 'a negative ring of the other precision');
+  t.notThrows(() => nativeRows({ ...weighted, weights: Float32Array.of(1, 2) }, 10, { ring: new Float32Array(40), slots: 4 }));
   // No synapse, nothing to deliver: one delay longer than the ring does not matter.
   t.notThrows(() => nativeRows(table([], null, 9), 10, into));
   const deliver = nativeRows(table([2, 9], [1, 3]), 10, into)!;
@@ -342,6 +348,9 @@ test.serial('the C neuron update refuses arrays of the wrong length, and a spike
   t.throws(() => nativeNeuronStep('LIF', { ...arrays, refractory: new Int32Array(size - 1) }, constants, counts), { instanceOf: TypeError, message: /wrong type or length/ });
   t.throws(() => nativeNeuronStep('LIF', arrays, constants, { ...counts, positiveSlots: 4 }), { instanceOf: TypeError, message: /wrong type or length/ }, 'a ring shorter than its slots');
   t.throws(() => nativeNeuronStep('ExpLIF', arrays, [...constants, 0, 0, 0], counts), { instanceOf: TypeError, message: /wrong type or length/ }, 'ExpLIF without its currents');
+  const exp = { ...arrays, iEx: new Float64Array(size), iIn: new Float64Array(size), ringPositive: new Float32Array(3 * size), ringNegative: new Float64Array(3 * size) };
+  t.throws(() => nativeNeuronStep('ExpLIF', exp, [...constants, 0, 0, 0], counts), { instanceOf: TypeError, message: /wrong type or length/ }, 'rings of two precisions');
+  t.notThrows(() => nativeNeuronStep('ExpLIF', { ...exp, ringNegative: new Float32Array(3 * size) }, [...constants, 0, 0, 0], counts));
   // A smaller population stays in JavaScript, where a step costs less than a call into the addon.
   const smaller = { ...arrays, v: arrays.v.subarray(1), refractory: arrays.refractory.subarray(1), ringPositive: arrays.ringPositive.subarray(3) };
   t.is(nativeNeuronStep('LIF', smaller, constants, counts), null);

@@ -7,6 +7,7 @@ export interface RunArgs {
   tMs: number;
   dt?: number;
   seed?: number;
+  precision?: string;
   set: Record<string, string | number | boolean>;
   out?: string;
   /** Worker threads; undefined means one per available core. */
@@ -25,7 +26,7 @@ export interface RunArgs {
 }
 
 const USAGE = [
-  'usage: spikegrid run MODEL --t MS [--dt MS] [--seed N] [--set name=value …] [--workers N | --nodes H:P,H:P --token-file F [--tls-ca F] [--deadline S]]',
+  'usage: spikegrid run MODEL --t MS [--dt MS] [--seed N] [--precision double|single] [--set name=value …] [--workers N | --nodes H:P,H:P --token-file F [--tls-ca F] [--deadline S]]',
   '                          [--out DIR] [--trace POP.VAR[start:stop] …] [--format arrow|parquet] [--no-record] [--no-progress]',
   '       spikegrid worker --listen HOST:PORT [--threads N] --token-file FILE [--tls-cert F --tls-key F]',
   '       spikegrid sql DIR "SELECT …"',
@@ -71,6 +72,9 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
         break;
       case '--seed':
         args.seed = number('--seed');
+        break;
+      case '--precision':
+        args.precision = value();
         break;
       case '--set': {
         const pair = value();

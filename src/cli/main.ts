@@ -75,6 +75,7 @@ async function run(argv: readonly string[], compiled?: CompiledModel): Promise<n
       ...raw,
       ...(args.dt !== undefined ? { dt: args.dt } : {}),
       ...(args.seed !== undefined ? { seed: args.seed } : {}),
+      ...(args.precision !== undefined ? { precision: args.precision } : {}),
       // With --out, every population's spikes, the model's own monitors and the --trace ones.
       monitors: recording
         ? [...declared, ...args.traces.map(traceMonitor), ...((raw.populations as Array<{ name: string }>) ?? []).map((p) => ({ target: p.name, attr: 'spike' }))]

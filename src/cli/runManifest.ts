@@ -1,5 +1,5 @@
 /** `run.json`: what a run was and how it went, for people and for comparing runs at a glance. */
-import type { NetworkDescription } from '../ir/description.ts';
+import type { NetworkDescription, Precision } from '../ir/description.ts';
 import type { RunStats } from '../run/runLocal.ts';
 import type { PartitionSummary } from '../exchange/messages.ts';
 import { descriptionDigest } from '../monitor/arrowSchema.ts';
@@ -10,6 +10,8 @@ export interface RunManifest {
   dt_ms: number;
   steps: number;
   seed: number;
+  /** How synaptic input was stored and summed: `double` or `single` (`Precision`). */
+  precision: Precision;
   workers: number;
   build_s: number;
   sim_s: number;
@@ -61,6 +63,7 @@ export function runManifest(
     dt_ms: description.dt,
     steps: stats.steps,
     seed: description.seed,
+    precision: description.precision,
     workers: stats.workers,
     build_s: stats.build_s,
     sim_s: stats.sim_s,

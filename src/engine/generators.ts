@@ -14,6 +14,7 @@ import { GUIDE_BITS, PoissonSampler, countFrom } from '../random/distributions.t
 import type { RowDelivery } from './connectivity/delivery.ts';
 import { DRAW_PIECE, PoissonBank, drawAhead, takeStep } from './poissonBank.ts';
 import { nativeOneEachInputs, nativePoissonCounts, type AddCounts, type DrawCounts } from './nativePoisson.ts';
+import type { SynapticArray } from './precision.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { specialiseFor } from './specialise.ts';
 
@@ -22,7 +23,7 @@ export interface GeneratorLink {
   readonly table: SynapseTable;
   readonly deliver: RowDelivery;
   /** For a projection with one weight and one delay: the ring its weight's sign selects. */
-  readonly uniformRing: Float64Array | null;
+  readonly uniformRing: SynapticArray | null;
   readonly targetSize: number;
   /** Slots of `uniformRing`. */
   readonly ringSize: number;
@@ -167,7 +168,7 @@ function poissonEmitOneEach(
   keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array,
   countFrom: (thresholds: Float64Array, x: number, k: number) => number, mixCounter: (counter: number) => number, keyedBits: (hi: number, lo: number, mixed: number) => number, guideShift: number,
   drawCounts: DrawCounts | null, drawnHere: Uint8Array, addCounts: AddCounts | null, firstStep: number, stopStep: number,
-  targetOf: Uint32Array, weight: number, delay: number, ring: Float64Array, size: number, ringSize: number,
+  targetOf: Uint32Array, weight: number, delay: number, ring: SynapticArray, size: number, ringSize: number,
   counts: Uint8Array, state: Int32Array, bankSteps: number, takeStep: (state: Int32Array, t: number, n: number) => number,
 ) {
   const n = targetOf.length;

@@ -8,21 +8,22 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { SynapticArray } from './precision.ts';
 
 export interface NativeKernels {
   tableRows(
-    rowStart: Uint32Array, rowEnd: Uint32Array, targets: Uint16Array | Uint32Array, weights: Float64Array | null, weight: number,
-    delays: Uint16Array | null, delay: number, ring: Float64Array, size: number, slots: number,
-    negative: Float64Array | null, negativeSlots: number,
+    rowStart: Uint32Array, rowEnd: Uint32Array, targets: Uint16Array | Uint32Array, weights: SynapticArray | null, weight: number,
+    delays: Uint16Array | null, delay: number, ring: SynapticArray, size: number, slots: number,
+    negative: SynapticArray | null, negativeSlots: number,
   ): object;
   deliver(rows: object, row: number, step: number, amount: number): number;
   poissonDraws(keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array, guideShift: number): object;
   drawCounts(draws: object, mixed: number, from: number, to: number, counts: Uint8Array, offset: number): void;
-  oneEachInputs(targetOf: Uint32Array, weight: number, ring: Float64Array, size: number): object;
+  oneEachInputs(targetOf: Uint32Array, weight: number, ring: SynapticArray, size: number): object;
   addCounts(inputs: object, counts: Uint8Array, offset: number, from: number, to: number, base: number): number;
   neurons(
-    model: number, v: Float64Array, iEx: Float64Array | null, iIn: Float64Array | null, refractory: Int32Array, ringPositive: Float64Array,
-    ringNegative: Float64Array | null, iDc: Float64Array | null, ringCurrent: Float64Array | null, constants: Float64Array, counts: Uint32Array,
+    model: number, v: Float64Array, iEx: Float64Array | null, iIn: Float64Array | null, refractory: Int32Array, ringPositive: SynapticArray,
+    ringNegative: SynapticArray | null, iDc: Float64Array | null, ringCurrent: SynapticArray | null, constants: Float64Array, counts: Uint32Array,
   ): object;
   neuronStep(population: object, t: number, steps: Int32Array, gids: Uint32Array, count: number): number;
   releaseFreeMemory(): void;

@@ -6,6 +6,7 @@
  * synapse (`poissonEmitOneEach`), C also adds the counts into the targets' ring.
  */
 import { NATIVE_FROM, nativeKernels } from './nativeKernels.ts';
+import type { SynapticArray } from './precision.ts';
 
 /** Writes the counts of outputs [from, to) at the step whose `mixCounter` is `mixed` to `counts[offset + a]`. */
 export type DrawCounts = (mixed: number, from: number, to: number, counts: Uint8Array, offset: number) => void;
@@ -32,7 +33,7 @@ export type AddCounts = (counts: Uint8Array, offset: number, from: number, to: n
  * its one target (`targetOf`, below the slot's `size`) in `ring`, in output order as that loop does;
  * null where the addon is not in use or the outputs are too few (`NATIVE_FROM`).
  */
-export function nativeOneEachInputs(targetOf: Uint32Array, weight: number, ring: Float64Array, size: number): AddCounts | null {
+export function nativeOneEachInputs(targetOf: Uint32Array, weight: number, ring: SynapticArray, size: number): AddCounts | null {
   const native = nativeKernels();
   if (native === null || targetOf.length < NATIVE_FROM) return null;
   const kept = { inputs: native.oneEachInputs(targetOf, weight, ring, size), targetOf, ring };

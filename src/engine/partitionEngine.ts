@@ -85,7 +85,7 @@ export class PartitionEngine {
       const kernel = device.kernels.get(p.model);
       if (!kernel) throw new InternalError(`device ${device.platform} has no kernel for ${p.model}`);
       const currentInput = description.projections.some((s, i) => s.post === p.name && receptors[i] === 'current');
-      return kernel({ name: p.name, params: p.params, size: stop - start, gidStart: this.offsets[index] + start, dt: description.dt, ringSlots: ringSlots[index], vInit, currentInput });
+      return kernel({ name: p.name, params: p.params, size: stop - start, gidStart: this.offsets[index] + start, dt: description.dt, ringSlots: ringSlots[index], vInit, currentInput, precision: description.precision });
     });
 
     this.outgoing = description.populations.map(() => []);

@@ -3,6 +3,9 @@
  * and device: input ring buffers, a step, and reading state for monitors.
  */
 
+import type { Precision } from '../ir/description.ts';
+import type { SynapticArray } from './precision.ts';
+
 /** Spikes emitted during one chunk, in canonical order (by step, then by gid). */
 export interface ChunkSpikes {
   steps: Int32Array;
@@ -18,12 +21,12 @@ export function emptyChunkSpikes(capacity: number): ChunkSpikes {
  * Input ring buffers: slot `(t % slots) * size + i` of a ring of `slots` slots holds what neuron
  * `i` receives at step `t`. Positive weights go to `ringPositive`, negative to `ringNegative`,
  * generator currents to `ringCurrent`. A model with a single synaptic input uses the same array
- * for both signs.
+ * for both signs. The rings hold numbers in the network's precision (`precision.ts`).
  */
 export interface InputRings {
-  readonly ringPositive: Float64Array;
-  readonly ringNegative: Float64Array;
-  readonly ringCurrent: Float64Array;
+  readonly ringPositive: SynapticArray;
+  readonly ringNegative: SynapticArray;
+  readonly ringCurrent: SynapticArray;
   /** The slots each ring holds. */
   readonly ringSlots: RingSlots;
 }
@@ -59,4 +62,6 @@ export interface PopulationInit {
   readonly vInit: Float64Array;
   /** Whether any generator current (DC) reaches this population; if not, its kernel skips that input. */
   readonly currentInput: boolean;
+  /** The precision of its input rings. */
+  readonly precision: Precision;
 }

@@ -70,9 +70,9 @@ export class ValueSampler {
    * Drawn values go through a loop compiled for their kind and array types (`drawLoop`).
    */
   fill(
-    elements: Uint16Array | Uint32Array, base: number, count: number, indices: Int32Array | null, first: number, span: number, out: Float64Array | Uint16Array,
+    elements: Uint16Array | Uint32Array, base: number, count: number, indices: Int32Array | null, first: number, span: number, out: OutArray,
   ): void {
-    const round = !(out instanceof Float64Array);
+    const round = out instanceof Uint16Array;
     const kind = this.kind;
     if (kind === Kind.Constant) {
       out.fill(round ? Math.round(this.a) : this.a, 0, count);
@@ -89,7 +89,8 @@ export class ValueSampler {
 /** The state of a `ValueSampler` that its draw loop reads. */
 type DrawState = Pick<ValueSampler, 'a' | 'b' | 'min' | 'max' | 'keysHi' | 'keysLo' | 'keyed' | 'seed' | 'owner' | 'purpose'>;
 type ElementArray = Uint16Array | Uint32Array;
-type OutArray = Float64Array | Uint16Array;
+/** Values: 64- or 32-bit floats (weights), or 16-bit steps (delays), which are rounded. */
+type OutArray = Float64Array | Float32Array | Uint16Array;
 type DrawLoopFn = (state: DrawState, elements: ElementArray, base: number, count: number, first: number, span: number, out: OutArray) => void;
 
 /** Compiled draw loops, by distribution and array types (`drawLoop`). */
@@ -99,11 +100,12 @@ const drawLoops: Array<DrawLoopFn | undefined> = [];
  * `fill`'s loop for drawn values, one compiled copy (see `specialise`) per distribution and array
  * types, shared by every sampler. With one loop for all, weights (64-bit floats) and delays (16-bit
  * steps) went through the same array store, which V8 then cannot compile for one type: PD14's
- * build drew ≈ 51 ns per value, against ≈ 43 ns with a copy per type.
+ * build drew ≈ 51 ns per value, against ≈ 43 ns with a copy per type. (32-bit weights, in single
+ * precision, are a type of their own.)
  */
 function drawLoop(normal: boolean, elements: ElementArray, out: OutArray): DrawLoopFn {
-  const round = !(out instanceof Float64Array);
-  const slot = (normal ? 4 : 0) + (elements instanceof Uint32Array ? 2 : 0) + (round ? 1 : 0);
+  const round = out instanceof Uint16Array;
+  const slot = (out instanceof Float32Array ? 8 : 0) + (normal ? 4 : 0) + (elements instanceof Uint32Array ? 2 : 0) + (round ? 1 : 0);
   return (drawLoops[slot] ??= specialise(drawValues, normal, round, uniform, standardNormal, streamKey, fmix32, MAX_REDRAWS));
 }
 

@@ -9,6 +9,13 @@ export const DESCRIPTION_VERSION = 1;
 
 export type Platform = 'cpu' | 'gpu' | 'apu';
 
+/**
+ * How synaptic input is stored and summed: `double` (64-bit weights and input rings, as NEST) or
+ * `single` (32-bit, as GPU simulators do; faster where delivery waits on memory). Neuron state is
+ * 64-bit either way, and either way the sums follow the canonical order.
+ */
+export type Precision = 'double' | 'single';
+
 /** A number per element: a scalar, one value per element, or a distribution drawn per element. */
 export type ValueSpec =
   | number
@@ -76,6 +83,7 @@ export interface NetworkDescription {
   /** Time step [ms]. */
   dt: number;
   seed: number;
+  precision: Precision;
   populations: PopulationDescription[];
   generators: GeneratorDescription[];
   projections: ProjectionDescription[];

@@ -14,6 +14,7 @@ import {
   type NetworkDescription,
   type Platform,
   type PopulationDescription,
+  type Precision,
   type ProjectionDescription,
 } from './description.ts';
 import { GENERATOR_MODELS, NEURON_MODELS, knownNames } from './models.ts';
@@ -33,6 +34,7 @@ import { connectionCount } from './connectionCount.ts';
 import { delayBounds } from './delayBounds.ts';
 
 const PLATFORMS: readonly Platform[] = ['cpu', 'gpu', 'apu'];
+const PRECISIONS: readonly Precision[] = ['double', 'single'];
 const REPRS: readonly ConnectRepr[] = ['COO', 'CSR', 'CSC', 'MAT'];
 const RULES = ['One2One', 'All2All', 'FixedProb', 'FixedTotalNum', 'FixedInDegree', 'FixedOutDegree', 'CustomConn'];
 const MAX_SIZE = 2 ** 31 - 1;
@@ -42,13 +44,15 @@ export const MAX_DELAY_STEPS = 65535;
 export function normalizeDescription(input: unknown): NetworkDescription {
   const where = 'Network';
   const raw = requireRecord(where, 'description', input);
-  rejectUnknownKeys(where, '', raw, ['version', 'platform', 'dt', 'seed', 'populations', 'generators', 'projections', 'monitors']);
+  rejectUnknownKeys(where, '', raw, ['version', 'platform', 'dt', 'seed', 'precision', 'populations', 'generators', 'projections', 'monitors']);
   const version = raw.version ?? DESCRIPTION_VERSION;
   if (version !== DESCRIPTION_VERSION) fail(where, 'version', `${DESCRIPTION_VERSION}`, version);
   const platform = raw.platform ?? 'cpu';
   if (!PLATFORMS.includes(platform as Platform)) fail(where, 'platform', `one of ${PLATFORMS.join(', ')}`, platform);
   const dt = requirePositive(where, 'dt', raw.dt ?? 0.1);
   const seed = requireInteger(where, 'seed', raw.seed ?? 0, 0, 2 ** 32 - 1);
+  const precision = raw.precision ?? 'double';
+  if (!PRECISIONS.includes(precision as Precision)) fail(where, 'precision', `one of ${PRECISIONS.join(', ')}`, precision);
 
   const names = new Set<string>();
   const claim = (kind: string, name: string) => {
@@ -63,7 +67,7 @@ export function normalizeDescription(input: unknown): NetworkDescription {
   const projections = list(where, 'projections', raw.projections ?? []).map((s, i) => projection(s, i, context, claim));
   const monitors = list(where, 'monitors', raw.monitors ?? []).map((m, i) => monitor(m, i, populations));
   checkOneMonitorEach(monitors);
-  return { version: DESCRIPTION_VERSION, platform: platform as Platform, dt, seed, populations, generators, projections, monitors };
+  return { version: DESCRIPTION_VERSION, platform: platform as Platform, dt, seed, precision: precision as Precision, populations, generators, projections, monitors };
 }
 
 interface Context {

@@ -5,7 +5,7 @@
  * runs on the engine.
  */
 import { ModelError } from '../errors.ts';
-import type { NetworkDescription } from '../ir/description.ts';
+import type { NetworkDescription, Precision } from '../ir/description.ts';
 import { fail, requireInteger, requireRecord, show } from '../ir/checks.ts';
 import { normalizeDescription } from '../ir/normalize.ts';
 import type { MemoryRecorder } from '../monitor/memoryRecorder.ts';
@@ -19,10 +19,11 @@ import { NeuronGroup } from './neurons.ts';
 import { currentPlatform } from './platform.ts';
 import { StaticSynapse } from './synapses.ts';
 
-/** Settings written into the description: time step [ms] and seed. */
+/** Settings written into the description: time step [ms], seed and precision of synaptic input. */
 export interface BuildOptions {
   dt?: number;
   seed?: number;
+  precision?: Precision;
 }
 
 /** A network: `setup()` assigns its parts as attributes, in the order they should be built. */
@@ -62,6 +63,7 @@ export function describeNetwork(net: SNet, options: BuildOptions = {}): Record<s
     platform: currentPlatform(),
     ...(options.dt !== undefined ? { dt: options.dt } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.precision !== undefined ? { precision: options.precision } : {}),
     populations: objects.filter((o) => o instanceof NeuronGroup).map((p) => ({
       name: names.get(p),
       model: p.kind,

@@ -42,6 +42,8 @@ export function checkNetworkFits(
   /** Per source population, the bytes of its projections' tables that `groupBySource` copies. */
   const groups = new Map<string, number>();
   const shared = sharedBySource(description);
+  /** Bytes of a weight or a ring slot in the network's precision. */
+  const numberBytes = description.precision === 'single' ? 4 : 8;
   /** Per target population, the longest delay into it [steps]. */
   const longestDelay = new Map<string, number>();
   for (const [index, projection] of description.projections.entries()) {
@@ -57,8 +59,8 @@ export function checkNetworkFits(
     }
     synapses += count;
     const delayBytes = typeof projection.delay_step === 'number' ? 0 : 2;
-    const valueBytes = (typeof projection.weight === 'number' ? 0 : 8) + delayBytes;
-    const dense = projection.conn_repr === 'MAT' ? nPre * nLocal * (9 + delayBytes) : 0;
+    const valueBytes = (typeof projection.weight === 'number' ? 0 : numberBytes) + delayBytes;
+    const dense = projection.conn_repr === 'MAT' ? nPre * nLocal * (1 + (typeof projection.weight === 'number' ? 8 : numberBytes) + delayBytes) : 0;
     tables += count * (targetIndexBytes(nLocal) + valueBytes) + (nPre + 1) * 4 + dense;
     if (shared[index]) groups.set(projection.pre, (groups.get(projection.pre) ?? 0) + count * (targetIndexBytes(nLocal) + valueBytes));
     // Projections are built in order: this one's extra memory comes beside the tables built so far.
@@ -74,7 +76,7 @@ export function checkNetworkFits(
     // Its input ring holds a slot per step of the longest delay into it, and the slot being read.
     const slots = (longestDelay.get(population.name) ?? 0) + 1;
     neurons += nLocal;
-    neuronMemory += nLocal * neuronBytes(population.model, slots);
+    neuronMemory += nLocal * neuronBytes(population.model, slots, numberBytes);
   }
   const threads = here * THREAD_BYTES;
   const needed = here * (Math.max(tables, buildPeak) + neuronMemory) + threads + recorded;
@@ -114,8 +116,9 @@ function buildingBytes(projection: ProjectionDescription, nLocal: number, valueB
 
 /**
  * Bytes a neuron of `model` takes at least: 8 for each recordable variable, its generator current
- * and its initial V while it is built, 4 for its refractory count, and 8 per slot of one input ring.
+ * and its initial V while it is built, 4 for its refractory count, and `slotBytes` per slot of one
+ * input ring.
  */
-function neuronBytes(model: string, slots: number): number {
-  return 8 * (NEURON_MODELS[model].variables.length + 2) + 4 + 8 * slots;
+function neuronBytes(model: string, slots: number, slotBytes: number): number {
+  return 8 * (NEURON_MODELS[model].variables.length + 2) + 4 + slotBytes * slots;
 }

@@ -1,6 +1,7 @@
 /** Builds the synapses of one projection into the targets a partition owns. */
 import type { NetworkDescription, ProjectionDescription } from '../../ir/description.ts';
 import { Purpose } from '../../random/counter.ts';
+import { inPrecision, synapticArray } from '../precision.ts';
 import { ValueSampler } from '../values.ts';
 import type { PopulationSlice } from '../layout.ts';
 import { ConnectionList, MAX_CONNECTIONS } from './connectionList.ts';
@@ -27,14 +28,15 @@ export function buildProjection(description: NetworkDescription, index: number, 
 
   const weights = new ValueSampler(projection.weight, description.seed, index, Purpose.weight, nPost);
   const delays = new ValueSampler(projection.delay_step, description.seed, index, Purpose.delay, nPost);
-  const weightOf = Number.isNaN(weights.homogeneous) ? new Float64Array(count) : null;
+  const weightOf = Number.isNaN(weights.homogeneous) ? synapticArray(description.precision, count) : null;
+  const weight = inPrecision(description.precision, weights.homogeneous);
   const delayOf = Number.isNaN(delays.homogeneous) ? new Uint16Array(count) : null;
   // Each synapse's values are keyed by its target and counted by the target's incoming synapses.
   if (weightOf !== null) weights.fill(targets, base, count, list?.indices ?? null, slice.start, nLocal, weightOf);
   if (delayOf !== null) delays.fill(targets, base, count, list?.indices ?? null, slice.start, nLocal, delayOf);
   return rows !== null
-    ? tableFromRows(rows, weightOf, weights.homogeneous, delayOf, delays.homogeneous)
-    : sortBySource(list!, nPre, slice.start, nLocal, weightOf, weights.homogeneous, delayOf, delays.homogeneous);
+    ? tableFromRows(rows, weightOf, weight, delayOf, delays.homogeneous)
+    : sortBySource(list!, nPre, slice.start, nLocal, weightOf, weight, delayOf, delays.homogeneous);
 }
 
 /** Whether a projection's connection list keeps positions in its fixed order: only weights or delays given as arrays need them. */

@@ -3,6 +3,7 @@
  * one synapse per pair (multapses are rejected when the description is checked), so a target gets
  * at most one contribution per source spike and the sums match the CSR storage exactly.
  */
+import { synapticArrayLike, type SynapticArray } from '../precision.ts';
 import type { SynapseTable } from './synapseTable.ts';
 
 export interface DenseSynapseTable {
@@ -10,7 +11,7 @@ export interface DenseSynapseTable {
   readonly nTargets: number;
   /** 1 where source row × target column holds a synapse. */
   readonly present: Uint8Array;
-  readonly weights: Float64Array;
+  readonly weights: SynapticArray;
   /** Per-pair delays, or null when all share `delay`. */
   readonly delays: Uint16Array | null;
   readonly delay: number;
@@ -22,7 +23,8 @@ export interface DenseSynapseTable {
 export function toDense(table: SynapseTable, nTargets: number): DenseSynapseTable {
   const cells = table.nSources * nTargets;
   const present = new Uint8Array(cells);
-  const weights = new Float64Array(cells);
+  // One weight for all (already in the network's precision) stays exact in 64 bits.
+  const weights = table.weights ? synapticArrayLike(table.weights, cells) : new Float64Array(cells);
   const delays = table.delays ? new Uint16Array(cells) : null;
   const rowCount = new Uint32Array(table.nSources);
   for (let s = 0; s < table.nSources; s++) {

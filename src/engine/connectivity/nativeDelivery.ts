@@ -8,12 +8,13 @@
  * (`nativeKernels.ts`).
  */
 import { nativeKernels } from '../nativeKernels.ts';
+import type { SynapticArray } from '../precision.ts';
 import type { RowDelivery } from './delivery.ts';
 import type { SynapseTable } from './synapseTable.ts';
 
 /** A ring of `slots` slots of a partition's targets. */
 export interface Ring {
-  readonly ring: Float64Array;
+  readonly ring: SynapticArray;
   readonly slots: number;
 }
 

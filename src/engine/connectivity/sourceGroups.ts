@@ -19,6 +19,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { NetworkDescription } from '../../ir/description.ts';
 import { nativeKernels } from '../nativeKernels.ts';
+import { synapticArrayLike } from '../precision.ts';
 import type { SynapseTable } from './synapseTable.ts';
 
 /** How much may be copied before `releaseCopied` runs again [bytes]: it runs once more at the end. */
@@ -98,7 +99,7 @@ function sharedTables(own: readonly SynapseTable[]): SynapseTable[] {
   const nSources = own[0].nSources;
   const total = own.reduce((sum, table) => sum + table.count, 0);
   const targets = own[0].targets.BYTES_PER_ELEMENT === 2 ? new Uint16Array(total) : new Uint32Array(total);
-  const weights = new Float64Array(total);
+  const weights = synapticArrayLike(own[0].weights!, total);
   const delays = new Uint16Array(total);
   const bounds = own.map(() => new Uint32Array(2 * nSources));
   let at = 0;

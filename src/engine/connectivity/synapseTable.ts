@@ -10,6 +10,7 @@
  * same numbers in the same order however the network is split. Weights and delays that are the
  * same for every synapse are stored once.
  */
+import { synapticArrayLike, type SynapticArray } from '../precision.ts';
 import type { ConnectionList } from './connectionList.ts';
 import type { ConnectionRows } from './rules.ts';
 
@@ -24,8 +25,8 @@ export interface SynapseTable {
    * at most 65536 neurons, which halves the bytes delivery streams through.
    */
   readonly targets: Uint16Array | Uint32Array;
-  /** Per-synapse weights, or null when every synapse has `weight`. */
-  readonly weights: Float64Array | null;
+  /** Per-synapse weights, in the network's precision, or null when every synapse has `weight`. */
+  readonly weights: SynapticArray | null;
   readonly weight: number;
   /** Per-synapse delays [steps], or null when every synapse has `delay`. */
   readonly delays: Uint16Array | null;
@@ -48,7 +49,7 @@ export function targetIndexBytes(nTargets: number): 2 | 4 {
  */
 export function sortBySource(
   list: ConnectionList, nSources: number, start: number, nTargets: number,
-  weights: Float64Array | null, weight: number, delays: Uint16Array | null, delay: number,
+  weights: SynapticArray | null, weight: number, delays: Uint16Array | null, delay: number,
 ): SynapseTable {
   const n = list.size;
   const { sources: sourceOf, targets: targetOf } = list;
@@ -57,7 +58,7 @@ export function sortBySource(
   for (let s = 0; s < nSources; s++) rowStart[s + 1] += rowStart[s];
   const fill = rowStart.slice(0, nSources);
   const targets = targetIndexBytes(nTargets) === 2 ? new Uint16Array(n) : new Uint32Array(n);
-  const sortedWeights = weights ? new Float64Array(n) : null;
+  const sortedWeights = weights ? synapticArrayLike(weights, n) : null;
   const sortedDelays = delays ? new Uint16Array(n) : null;
   for (let k = 0; k < n; k++) {
     const at = fill[sourceOf[k]]++;
@@ -72,7 +73,7 @@ export function sortBySource(
  * A table from connections drawn in its order already (`fixedProbRows`), with `weights` and
  * `delays` in that order too (or null when every synapse has `weight` or `delay`).
  */
-export function tableFromRows(rows: ConnectionRows, weights: Float64Array | null, weight: number, delays: Uint16Array | null, delay: number): SynapseTable {
+export function tableFromRows(rows: ConnectionRows, weights: SynapticArray | null, weight: number, delays: Uint16Array | null, delay: number): SynapseTable {
   const n = rows.count;
   // Rows are drawn into room for a little more than expected: keep only what was drawn.
   const targets = rows.targets.length === n ? rows.targets : rows.targets.slice(0, n);

@@ -10,6 +10,7 @@
  * read at step t acts from step t + 1.
  */
 import type { ChunkSpikes, NeuronPopulation, PopulationInit, RingSlots } from '../population.ts';
+import { synapticArray, type SynapticArray } from '../precision.ts';
 import { specialiseFor } from '../specialise.ts';
 import { nativeNeuronStep } from './nativeNeurons.ts';
 
@@ -23,9 +24,9 @@ export class ExpLifPopulation implements NeuronPopulation {
   readonly name: string;
   readonly size: number;
   readonly gidStart: number;
-  readonly ringPositive: Float64Array;
-  readonly ringNegative: Float64Array;
-  readonly ringCurrent: Float64Array;
+  readonly ringPositive: SynapticArray;
+  readonly ringNegative: SynapticArray;
+  readonly ringCurrent: SynapticArray;
   readonly ringSlots: RingSlots;
   /** Membrane potential relative to E_L [mV]. */
   readonly v: Float64Array;
@@ -52,9 +53,9 @@ export class ExpLifPopulation implements NeuronPopulation {
     this.size = size;
     this.gidStart = init.gidStart;
     this.ringSlots = init.ringSlots;
-    this.ringPositive = new Float64Array(init.ringSlots.positive * size);
-    this.ringNegative = new Float64Array(init.ringSlots.negative * size);
-    this.ringCurrent = new Float64Array(init.currentInput ? init.ringSlots.current * size : 0);
+    this.ringPositive = synapticArray(init.precision, init.ringSlots.positive * size);
+    this.ringNegative = synapticArray(init.precision, init.ringSlots.negative * size);
+    this.ringCurrent = synapticArray(init.precision, init.currentInput ? init.ringSlots.current * size : 0);
     this.eL = p.E_L;
     this.iE = p.I_e;
     this.theta = p.V_th - p.E_L;
@@ -98,7 +99,7 @@ export class ExpLifPopulation implements NeuronPopulation {
 
 /** The update of one step for every neuron, specialised per population (see `specialise`). */
 function expLifStep(
-  state: { size: number; gidStart: number; v: Float64Array; iEx: Float64Array; iIn: Float64Array; iDc: Float64Array; refractory: Int32Array; ringPositive: Float64Array; ringNegative: Float64Array; ringCurrent: Float64Array; ringSlots: RingSlots },
+  state: { size: number; gidStart: number; v: Float64Array; iEx: Float64Array; iIn: Float64Array; iDc: Float64Array; refractory: Int32Array; ringPositive: SynapticArray; ringNegative: SynapticArray; ringCurrent: SynapticArray; ringSlots: RingSlots },
   p22: number, p11ex: number, p11in: number, p21ex: number, p21in: number, p20: number, iE: number, theta: number, vReset: number, refractorySteps: number, currentInput: boolean,
 ) {
   const { size, gidStart, v, iEx, iIn, iDc, refractory, ringPositive, ringNegative, ringCurrent } = state;

@@ -7,6 +7,7 @@
  * Exact integration: V ← P33·V + P30·(I_e + I_dc) + Σw, then threshold and reset, as NEST does it.
  */
 import type { ChunkSpikes, NeuronPopulation, PopulationInit, RingSlots } from '../population.ts';
+import { synapticArray, type SynapticArray } from '../precision.ts';
 import { specialiseFor } from '../specialise.ts';
 import { nativeNeuronStep } from './nativeNeurons.ts';
 
@@ -15,9 +16,9 @@ export class LifPopulation implements NeuronPopulation {
   readonly size: number;
   readonly gidStart: number;
   /** Delta synapses have one input: both signs share a ring. */
-  readonly ringPositive: Float64Array;
-  readonly ringNegative: Float64Array;
-  readonly ringCurrent: Float64Array;
+  readonly ringPositive: SynapticArray;
+  readonly ringNegative: SynapticArray;
+  readonly ringCurrent: SynapticArray;
   readonly ringSlots: RingSlots;
   /** Membrane potential relative to E_L [mV]. */
   readonly v: Float64Array;
@@ -39,9 +40,9 @@ export class LifPopulation implements NeuronPopulation {
     this.gidStart = init.gidStart;
     const synaptic = Math.max(init.ringSlots.positive, init.ringSlots.negative);
     this.ringSlots = { positive: synaptic, negative: synaptic, current: init.ringSlots.current };
-    this.ringPositive = new Float64Array(synaptic * size);
+    this.ringPositive = synapticArray(init.precision, synaptic * size);
     this.ringNegative = this.ringPositive;
-    this.ringCurrent = new Float64Array(init.currentInput ? init.ringSlots.current * size : 0);
+    this.ringCurrent = synapticArray(init.precision, init.currentInput ? init.ringSlots.current * size : 0);
     this.eL = p.E_L;
     this.iE = p.I_e;
     this.theta = p.V_th - p.E_L;
@@ -75,7 +76,7 @@ export class LifPopulation implements NeuronPopulation {
 
 /** The update of one step for every neuron, specialised per population (see `specialise`). */
 function lifStep(
-  state: { size: number; gidStart: number; v: Float64Array; iDc: Float64Array; refractory: Int32Array; ringPositive: Float64Array; ringCurrent: Float64Array; ringSlots: RingSlots },
+  state: { size: number; gidStart: number; v: Float64Array; iDc: Float64Array; refractory: Int32Array; ringPositive: SynapticArray; ringCurrent: SynapticArray; ringSlots: RingSlots },
   p33: number, p30: number, iE: number, theta: number, vReset: number, vMin: number, refractorySteps: number, currentInput: boolean,
 ) {
   const { size, gidStart, v, iDc, refractory, ringPositive: ring, ringCurrent } = state;

@@ -5,6 +5,7 @@
  */
 import { NATIVE_FROM, nativeKernels } from '../nativeKernels.ts';
 import type { ChunkSpikes } from '../population.ts';
+import type { SynapticArray } from '../precision.ts';
 
 /** What `native/neurons.c` calls each model. */
 const MODELS = { LIF: 0, ExpLIF: 1 } as const;
@@ -15,11 +16,11 @@ export interface NeuronArrays {
   readonly iEx: Float64Array | null;
   readonly iIn: Float64Array | null;
   readonly refractory: Int32Array;
-  readonly ringPositive: Float64Array;
-  readonly ringNegative: Float64Array | null;
+  readonly ringPositive: SynapticArray;
+  readonly ringNegative: SynapticArray | null;
   /** With generator current: the current of the next step, and its ring. */
   readonly iDc: Float64Array | null;
-  readonly ringCurrent: Float64Array | null;
+  readonly ringCurrent: SynapticArray | null;
 }
 
 export interface NeuronCounts {
