@@ -5,7 +5,7 @@
  *   npm run bench                      CUBA and Brunel (scale 1), 1 s each, on 1 and 2 workers, 3 repeats;
  *                                      Brunel again recording every spike (Brunel+rec)
  *   npm run bench -- --repeat 5 --only brunel --workers 1,2
- *   npm run bench -- --only pd14 --pd14-scale 0.25
+ *   npm run bench -- --only pd14 --pd14-scale 0.25   PD14 in double and in single precision (PD14/single)
  *   npm run bench -- --only brunel/grpc           Brunel over gRPC on loopback: 2 worker processes of
  *                                                1 thread each, and 1 worker process with 2 threads
  *
@@ -31,6 +31,8 @@ interface Case {
   threadsPerNode?: number;
   /** Also run two one-worker processes at once, to measure what the machine gives two threads. */
   pairOfOne?: boolean;
+  /** More options of `spikegrid run`. */
+  flags?: string[];
 }
 
 const args = process.argv.slice(2);
@@ -46,6 +48,7 @@ const cases: Case[] = [
   { name: 'Brunel/gRPC', model: 'examples/brunel.ts', set: ['scale=1'], nodes: 2 },
   { name: 'Brunel/gRPC-1x2', model: 'examples/brunel.ts', set: ['scale=1'], nodes: 1, threadsPerNode: 2 },
   { name: 'PD14', model: 'examples/pd14.ts', set: [`scale=${option('--pd14-scale', '0.1')}`] },
+  { name: 'PD14/single', model: 'examples/pd14.ts', set: [`scale=${option('--pd14-scale', '0.1')}`], flags: ['--precision', 'single'] },
 ];
 
 const repeat = Number(option('--repeat', '3'));
@@ -134,7 +137,7 @@ for (const c of selected) {
 /** One run of `c` through the CLI, placed by `placement`: its run.json, and the process's wall time. */
 async function runCase(c: Case, placement: string[]): Promise<Record<string, any>> {
   const out = mkdtempSync(join(tmpdir(), 'spikegrid-bench-'));
-  const args = ['run', c.model, '--t', String(tMs), ...c.set.flatMap((s) => ['--set', s]), ...placement, '--out', out, ...(c.record ? [] : ['--no-record']), '--no-progress'];
+  const args = ['run', c.model, '--t', String(tMs), ...c.set.flatMap((s) => ['--set', s]), ...(c.flags ?? []), ...placement, '--out', out, ...(c.record ? [] : ['--no-record']), '--no-progress'];
   const started = performance.now();
   const child = spawn(process.execPath, [join(root, 'bin', 'spikegrid.mjs'), ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
