@@ -1,8 +1,9 @@
 /** Small helpers shared by the tests: run a description in memory and read its monitors. */
+import type { ExecutionContext } from 'ava';
 import { normalizeDescription } from '../src/ir/normalize.ts';
 import type { NetworkDescription } from '../src/ir/description.ts';
 import { MemoryRecorder } from '../src/monitor/memoryRecorder.ts';
-import type { MonitorResults } from '../src/monitor/results.ts';
+import type { MonitorResults, SpikeMatrix, TraceMatrix } from '../src/monitor/results.ts';
 import { runLocal, stepsFor, type RunStats } from '../src/run/runLocal.ts';
 import { nativeKernelsPath, useNativeKernels } from '../src/engine/nativeKernels.ts';
 
@@ -36,4 +37,18 @@ export function population(name: string, model: string, size: number, params: Re
 export function seededRandom(seed: number): () => number {
   let state = seed;
   return () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+}
+
+/** Asserts that two runs' monitors hold the same spikes and the same traces, bit for bit. */
+export function sameMonitors(t: ExecutionContext, a: MonitorResults, b: MonitorResults, label: string) {
+  for (const key of Object.keys(a) as Array<keyof MonitorResults>) {
+    if (key === 'ts') continue;
+    const x = a[key] as SpikeMatrix | TraceMatrix;
+    const y = b[key] as SpikeMatrix | TraceMatrix;
+    if ('data' in x) t.deepEqual((y as TraceMatrix).data, x.data, `${label} ${key}`);
+    else {
+      t.deepEqual((y as SpikeMatrix).steps, x.steps, `${label} ${key}`);
+      t.deepEqual((y as SpikeMatrix).neurons, x.neurons, `${label} ${key}`);
+    }
+  }
 }

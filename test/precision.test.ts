@@ -3,13 +3,14 @@ import { MemoryRecorder, ModelError, nn, normalizeDescription, type NetworkDescr
 import { planPartitions } from '../coordinator/planPartitions.ts';
 import { runThreads } from '../coordinator/runThreads.ts';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
+import { nativeKernels } from '../src/engine/nativeKernels.ts';
 import { buildSynapseTables } from '../src/engine/partitionEngine.ts';
 import type { MonitorResults } from '../src/monitor/results.ts';
 import { checkNetworkFits } from '../src/run/networkFits.ts';
 import { runLocal } from '../src/run/runLocal.ts';
 import brunel from '../examples/brunel.ts';
 import pd14 from '../examples/pd14.ts';
-import { withJavaScript } from './helpers.ts';
+import { sameMonitors, withJavaScript } from './helpers.ts';
 
 type Precision = NetworkDescription['precision'];
 
@@ -45,16 +46,6 @@ test('in single precision each weight is stored as the 32-bit float nearest its 
   }
 });
 
-function sameMonitors(t: import('ava').ExecutionContext, a: MonitorResults, b: MonitorResults, label: string) {
-  for (const key of Object.keys(a) as Array<keyof MonitorResults>) {
-    if (key === 'ts') continue;
-    const x = a[key] as SpikeMatrix | TraceMatrix;
-    const y = b[key] as SpikeMatrix | TraceMatrix;
-    if ('data' in x) t.deepEqual((y as TraceMatrix).data, x.data, `${label} ${key}`);
-    else t.deepEqual([(y as SpikeMatrix).steps, (y as SpikeMatrix).neurons], [x.steps, x.neurons], `${label} ${key}`);
-  }
-}
-
 function local(description: NetworkDescription, steps: number): MonitorResults {
   const recorder = new MemoryRecorder();
   runLocal(description, { steps, recorders: [recorder] });
@@ -63,6 +54,7 @@ function local(description: NetworkDescription, steps: number): MonitorResults {
 
 for (const [name, network, steps] of [['the microcircuit', microcircuit, 300], ['Brunel', brunelNet, 300]] as const) {
   test.serial(`${name} in single precision: the same spikes and traces on 1, 2 and 3 worker threads, in C and in JavaScript, and traces that differ from double precision`, async (t) => {
+    t.not(nativeKernels(), null, 'the addon is built');
     const description = network('single');
     const reference = local(description, steps);
     sameMonitors(t, reference, await withJavaScript(() => local(description, steps)), 'JavaScript kernels');
@@ -82,12 +74,11 @@ for (const [name, network, steps] of [['the microcircuit', microcircuit, 300], [
 }
 
 test('precision is double or single, and anything else is refused naming the field', (t) => {
-  t.is(microcircuit('double').precision, 'double');
-  const { precision, ...withoutPrecision } = microcircuit('double');
-  t.is(normalizeDescription(withoutPrecision).precision, 'double', 'the default');
-  const error = t.throws(() => normalizeDescription({ ...withoutPrecision, precision: 'half' }), { instanceOf: ModelError });
+  const raw = nn.describeNetwork(new (brunel({ scale: 0.05 }))());
+  t.is(normalizeDescription(raw).precision, 'double', 'the default');
+  t.is(normalizeDescription({ ...raw, precision: 'single' }).precision, 'single');
+  const error = t.throws(() => normalizeDescription({ ...raw, precision: 'half' }), { instanceOf: ModelError });
   t.is(error.message, 'Network: precision must be one of double, single, got "half"');
-  t.is(precision, 'double');
 });
 
 test('the memory estimate counts 4 bytes for a weight and a ring slot in single precision', (t) => {
@@ -98,8 +89,8 @@ test('the memory estimate counts 4 bytes for a weight and a ring slot in single 
     return Number(/needs ≈ ([\d.]+) GiB/.exec(error.message)![1]);
   };
   // Each of the two workers holds ≈ 149 M synapses, 4 bytes fewer each (≈ 0.56 GiB), and as many
-  // fewer in the copy of its largest group. The full-scale run peaked at 2 928–2 957 MiB in single
-  // precision, 4 312–4 625 MiB in double (bench/README.md).
+  // fewer in the copy of its largest group. The full-scale run peaked at 2 894–2 998 MiB in single
+  // precision, 4 149–4 712 MiB in double (bench/README.md).
   t.is(needed('double'), 4.5);
   t.is(needed('single'), 3.0);
 });

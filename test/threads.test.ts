@@ -3,14 +3,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { normalizeDescription, nn, ConnectRepr, MemoryRecorder, MonitorBS, MonitorConf, type NetworkDescription, type SpikeMatrix, type TraceMatrix } from '../index.ts';
+import { normalizeDescription, nn, ConnectRepr, MemoryRecorder, MonitorBS, MonitorConf, type NetworkDescription } from '../index.ts';
 import { runThreads, WorkerError } from '../coordinator/runThreads.ts';
 import { planPartitions } from '../coordinator/planPartitions.ts';
 import { runLocal } from '../src/run/runLocal.ts';
-import type { MonitorResults } from '../src/monitor/results.ts';
 import seed from '../examples/seed.ts';
 import cuba from '../examples/cuba.ts';
 import brunel from '../examples/brunel.ts';
+import { sameMonitors } from './helpers.ts';
 
 function describe(net: nn.SNetClass, monitors: Array<{ target: string; attr: string; slice?: [number, number] }>): NetworkDescription {
   return normalizeDescription({ ...nn.describeNetwork(new net()), seed: 11, monitors });
@@ -26,19 +26,6 @@ async function threads(description: NetworkDescription, steps: number, workers: 
   const recorder = new MemoryRecorder();
   const stats = await runThreads(description, { steps, workers, recorders: [recorder], batchSteps: 37 });
   return { stats, mon: recorder.data };
-}
-
-function sameMonitors(t: import('ava').ExecutionContext, a: MonitorResults, b: MonitorResults, label: string) {
-  for (const key of Object.keys(a) as Array<keyof MonitorResults>) {
-    if (key === 'ts') continue;
-    const x = a[key] as SpikeMatrix | TraceMatrix;
-    const y = b[key] as SpikeMatrix | TraceMatrix;
-    if ('data' in x) t.deepEqual((y as TraceMatrix).data, x.data, `${label} ${key}`);
-    else {
-      t.deepEqual((y as SpikeMatrix).steps, x.steps, `${label} ${key}`);
-      t.deepEqual((y as SpikeMatrix).neurons, x.neurons, `${label} ${key}`);
-    }
-  }
 }
 
 const seedNet = (() => {
