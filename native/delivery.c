@@ -102,8 +102,8 @@ static napi_value make_rows(napi_env env, napi_callback_info info) {
   else if (typed_array(env, argv[2], napi_uint32_array, &data, &n_synapses)) rows->targets32 = data;
   else ok = 0;
   /* The ring's precision is the table's: its weights and the negative ring must have it too. */
-  rows->single = typed_array(env, argv[7], napi_float32_array, &data, &ring_length);
-  const napi_typedarray_type numbers = rows->single ? napi_float32_array : napi_float64_array;
+  const napi_typedarray_type numbers = synaptic_type(env, argv[7]);
+  rows->single = numbers == napi_float32_array;
   if (!is_null(env, argv[3])) {
     ok &= typed_array(env, argv[3], numbers, &data, &length) && length >= n_synapses;
     rows->weights = data;

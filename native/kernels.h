@@ -20,6 +20,14 @@ static inline int typed_array(napi_env env, napi_value value, napi_typedarray_ty
   return napi_get_typedarray_info(env, value, &type, length, data, &buffer, &offset) == napi_ok && type == expected;
 }
 
+/* The type of synaptic numbers (weights, input rings) `value` holds: Float32Array in single
+ * precision, Float64Array otherwise (what the caller then checks it against). */
+static inline napi_typedarray_type synaptic_type(napi_env env, napi_value value) {
+  void *data;
+  size_t length;
+  return typed_array(env, value, napi_float32_array, &data, &length) ? napi_float32_array : napi_float64_array;
+}
+
 /* Whether `value` is JavaScript's null. */
 static inline int is_null(napi_env env, napi_value value) {
   napi_valuetype type;

@@ -130,7 +130,6 @@ static int doubles(napi_env env, napi_value value, size_t length, int optional, 
   return numbers(env, value, napi_float64_array, length, optional, (void **)data);
 }
 
-
 /*
  * neurons(model, v, iEx | null, iIn | null, refractory, ringPositive, ringNegative | null, iDc | null, ringCurrent | null,
  *         constants: Float64Array, integers: Uint32Array [gidStart, refractorySteps, positiveSlots, negativeSlots, currentSlots]) → handle
@@ -172,8 +171,8 @@ static napi_value make_neurons(napi_env env, napi_callback_info info) {
   ok &= ok && typed_array(env, argv[4], napi_int32_array, &data, &length) && length == size;
   p->refractory = data;
   /* The rings are all Float64Arrays, or all Float32Arrays (single precision). */
-  p->single = typed_array(env, argv[5], napi_float32_array, &data, &length);
-  const napi_typedarray_type rings = p->single ? napi_float32_array : napi_float64_array;
+  const napi_typedarray_type rings = synaptic_type(env, argv[5]);
+  p->single = rings == napi_float32_array;
   ok &= ok && numbers(env, argv[5], rings, (size_t)p->positive_slots * size, 0, &p->ring_positive);
   ok &= ok && numbers(env, argv[6], rings, (size_t)p->negative_slots * size, !exp, &p->ring_negative) && (!exp || p->ring_negative);
   ok &= ok && doubles(env, argv[7], size, 1, &p->i_dc);

@@ -143,10 +143,10 @@ static napi_value make_one_each(napi_env env, napi_callback_info info) {
   size_t n, ring_length;
   double weight;
   uint32_t size;
-  int single = 0;
+  napi_typedarray_type ring_type = napi_float64_array;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 4
     || !typed_array(env, argv[0], napi_uint32_array, &targets_data, &n) || napi_get_value_double(env, argv[1], &weight) != napi_ok
-    || !((single = typed_array(env, argv[2], napi_float32_array, &ring_data, &ring_length)) || typed_array(env, argv[2], napi_float64_array, &ring_data, &ring_length))
+    || !typed_array(env, argv[2], ring_type = synaptic_type(env, argv[2]), &ring_data, &ring_length)
     || napi_get_value_uint32(env, argv[3], &size) != napi_ok || size == 0 || size > ring_length) {
     napi_throw_type_error(env, NULL, "native kernels: oneEachInputs() takes a Uint32Array, a weight, a Float64Array or Float32Array and the ring's slot length");
     return NULL;
@@ -157,7 +157,7 @@ static napi_value make_one_each(napi_env env, napi_callback_info info) {
   }
   OneEach *inputs = calloc(1, sizeof(OneEach));
   if (inputs == NULL) { napi_throw_error(env, NULL, "native kernels: out of memory"); return NULL; }
-  *inputs = (OneEach){ .n = (uint32_t)n, .target_of = target_of, .weight = weight, .ring = ring_data, .single = single, .ring_length = ring_length, .size = size };
+  *inputs = (OneEach){ .n = (uint32_t)n, .target_of = target_of, .weight = weight, .ring = ring_data, .single = ring_type == napi_float32_array, .ring_length = ring_length, .size = size };
   return external_handle(env, inputs);
 }
 

@@ -7,7 +7,7 @@ import type { MonitorResults, SpikeMatrix, TraceMatrix } from '../src/monitor/re
 import { runLocal, stepsFor, type RunStats } from '../src/run/runLocal.ts';
 import { nativeKernelsPath, useNativeKernels } from '../src/engine/nativeKernels.ts';
 
-export function simulate(raw: Record<string, unknown>, tMs: number): { description: NetworkDescription; stats: RunStats; mon: MonitorResults } {
+export function simulate(raw: object, tMs: number): { description: NetworkDescription; stats: RunStats; mon: MonitorResults } {
   const description = normalizeDescription(raw);
   const recorder = new MemoryRecorder();
   const stats = runLocal(description, { steps: stepsFor(tMs, description.dt), recorders: [recorder] });

@@ -7,10 +7,9 @@ import { nativeKernels } from '../src/engine/nativeKernels.ts';
 import { buildSynapseTables } from '../src/engine/partitionEngine.ts';
 import type { MonitorResults } from '../src/monitor/results.ts';
 import { checkNetworkFits } from '../src/run/networkFits.ts';
-import { runLocal } from '../src/run/runLocal.ts';
 import brunel from '../examples/brunel.ts';
 import pd14 from '../examples/pd14.ts';
-import { sameMonitors, withJavaScript } from './helpers.ts';
+import { sameMonitors, simulate, withJavaScript } from './helpers.ts';
 
 type Precision = NetworkDescription['precision'];
 
@@ -46,25 +45,23 @@ test('in single precision each weight is stored as the 32-bit float nearest its 
   }
 });
 
-function local(description: NetworkDescription, steps: number): MonitorResults {
-  const recorder = new MemoryRecorder();
-  runLocal(description, { steps, recorders: [recorder] });
-  return recorder.data;
-}
+/** In one process: 30 ms, 300 steps. */
+const local = (description: NetworkDescription) => simulate(description, 30).mon;
+const steps = 300;
 
-for (const [name, network, steps] of [['the microcircuit', microcircuit, 300], ['Brunel', brunelNet, 300]] as const) {
+for (const [name, network] of [['the microcircuit', microcircuit], ['Brunel', brunelNet]] as const) {
   test.serial(`${name} in single precision: the same spikes and traces on 1, 2 and 3 worker threads, in C and in JavaScript, and traces that differ from double precision`, async (t) => {
     t.not(nativeKernels(), null, 'the addon is built');
     const description = network('single');
-    const reference = local(description, steps);
-    sameMonitors(t, reference, await withJavaScript(() => local(description, steps)), 'JavaScript kernels');
+    const reference = local(description);
+    sameMonitors(t, reference, await withJavaScript(() => local(description)), 'JavaScript kernels');
     for (const workers of [2, 3]) {
       const recorder = new MemoryRecorder();
       await runThreads(description, { steps, workers, recorders: [recorder] });
       sameMonitors(t, reference, recorder.data, `${workers} workers`);
     }
     // The inputs were rounded to 32 bits: the traces are not those of double precision.
-    const double = local(network('double'), steps);
+    const double = local(network('double'));
     const traces = Object.keys(reference).filter((key) => 'data' in (reference[key as keyof MonitorResults] as object)) as Array<keyof MonitorResults>;
     t.true(traces.length > 0);
     t.true(traces.some((key) => (reference[key] as TraceMatrix).data.some((x, i) => x !== (double[key] as TraceMatrix).data[i])), 'some value differs from double precision');

@@ -98,7 +98,7 @@ export class PartitionEngine {
       synapses += table.count;
       const pre = description.populations.findIndex((p) => p.name === projection.pre);
       if (pre >= 0) {
-        const stored = projection.conn_repr === 'MAT' ? toDense(table, target.size) : table;
+        const stored = projection.conn_repr === 'MAT' ? toDense(table, target.size, description.precision) : table;
         this.outgoing[pre].push(rowDelivery(stored, target, 'synaptic', signs[index]));
       } else {
         const generator = description.generators.findIndex((g) => g.name === projection.pre);

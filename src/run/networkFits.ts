@@ -60,9 +60,10 @@ export function checkNetworkFits(
     synapses += count;
     const delayBytes = typeof projection.delay_step === 'number' ? 0 : 2;
     const valueBytes = (typeof projection.weight === 'number' ? 0 : numberBytes) + delayBytes;
-    const dense = projection.conn_repr === 'MAT' ? nPre * nLocal * (1 + (typeof projection.weight === 'number' ? 8 : numberBytes) + delayBytes) : 0;
-    tables += count * (targetIndexBytes(nLocal) + valueBytes) + (nPre + 1) * 4 + dense;
-    if (shared[index]) groups.set(projection.pre, (groups.get(projection.pre) ?? 0) + count * (targetIndexBytes(nLocal) + valueBytes));
+    const dense = projection.conn_repr === 'MAT' ? nPre * nLocal * (1 + numberBytes + delayBytes) : 0;
+    const synapseBytes = count * (targetIndexBytes(nLocal) + valueBytes);
+    tables += synapseBytes + (nPre + 1) * 4 + dense;
+    if (shared[index]) groups.set(projection.pre, (groups.get(projection.pre) ?? 0) + synapseBytes);
     // Projections are built in order: this one's extra memory comes beside the tables built so far.
     buildPeak = Math.max(buildPeak, tables + count * buildingBytes(projection, nLocal, valueBytes));
   }

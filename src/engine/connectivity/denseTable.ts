@@ -3,7 +3,8 @@
  * one synapse per pair (multapses are rejected when the description is checked), so a target gets
  * at most one contribution per source spike and the sums match the CSR storage exactly.
  */
-import { synapticArrayLike, type SynapticArray } from '../precision.ts';
+import type { Precision } from '../../ir/description.ts';
+import { synapticArray, type SynapticArray } from '../precision.ts';
 import type { SynapseTable } from './synapseTable.ts';
 
 export interface DenseSynapseTable {
@@ -20,11 +21,11 @@ export interface DenseSynapseTable {
   readonly count: number;
 }
 
-export function toDense(table: SynapseTable, nTargets: number): DenseSynapseTable {
+/** `table` as a dense matrix of `nTargets` columns, its weights in `precision`. */
+export function toDense(table: SynapseTable, nTargets: number, precision: Precision): DenseSynapseTable {
   const cells = table.nSources * nTargets;
   const present = new Uint8Array(cells);
-  // One weight for all (already in the network's precision) stays exact in 64 bits.
-  const weights = table.weights ? synapticArrayLike(table.weights, cells) : new Float64Array(cells);
+  const weights = synapticArray(precision, cells);
   const delays = table.delays ? new Uint16Array(cells) : null;
   const rowCount = new Uint32Array(table.nSources);
   for (let s = 0; s < table.nSources; s++) {
