@@ -12,7 +12,9 @@ import { NodeError } from '../coordinator/nodeError.ts';
 import { startNode as startNodeInProcess } from '../worker/grpcNode.ts';
 import { runThreads } from '../coordinator/runThreads.ts';
 import { runLocal } from '../src/run/runLocal.ts';
-import { WorkerNodeClient } from '../src/exchange/grpcContract.ts';
+import { PROTOCOL_VERSION, WorkerNodeClient, type NodeMessage } from '../src/exchange/grpcContract.ts';
+import { NodeRun } from '../worker/nodeRun.ts';
+import { planPartitions } from '../coordinator/planPartitions.ts';
 import brunel from '../examples/brunel.ts';
 
 const bin = join(import.meta.dirname, '..', 'bin', 'spikegrid.mjs');
@@ -233,6 +235,25 @@ test('a node sent SIGTERM twice mid-run stops at once, and the run ends with an 
   } finally {
     stop([node]);
   }
+});
+
+test('a node says it is building as soon as it takes a run, before its threads have started, so the silence deadline covers no start-up', async (t) => {
+  const d = description();
+  const sent: NodeMessage[] = [];
+  // Threads that never come: all the node can have said is what it says on taking the run.
+  let refuseThreads: (error: Error) => void = () => {};
+  const threads = new Promise<never>((_, reject) => (refuseThreads = reject));
+  const run = new NodeRun(
+    { protocol: PROTOCOL_VERSION, description_json: JSON.stringify(d), partitions: 1, hosted: [0], plans_json: JSON.stringify(planPartitions(d, 1)), steps: 10, chunks_per_batch: 1 },
+    { threads: 1 },
+    { send: (message) => sent.push(message), done: () => t.fail('a run without threads cannot end well'), fail: () => {} },
+    threads,
+  );
+  t.is(sent.length, 1);
+  t.like(sent[0], { kind: 'building', building: { fraction: 0 } });
+  const stopped = run.stop();
+  refuseThreads(new Error('no threads in this test'));
+  await stopped;
 });
 
 test('a node that stops answering ends the run after the deadline with an error naming it', async (t) => {

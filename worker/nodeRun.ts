@@ -94,12 +94,16 @@ export class NodeRun {
     this.relay = new RelayNodeSide(this.relayMemory);
     this.merged = emptyChunkSpikes(Math.max(1, this.plans.reduce((n, plan) => n + ownedNeurons(plan), 0) * L));
     this.chunks = Math.ceil(start.steps / L);
-    // From Start until Ready — waiting for threads, building — the node says it is alive.
+    // From Start until Ready — waiting for threads, building — the node says it is alive: at once,
+    // so that the coordinator's silence deadline does not also have to cover taking the run on,
+    // then every interval.
     const began = performance.now();
-    this.building = setInterval(() => {
+    const sayBuilding = () => {
       const fraction = this.plans.reduce((sum, plan) => sum + (this.buildProgress.get(plan.index) ?? 0), 0) / this.plans.length;
       this.events.send({ kind: 'building', building: { elapsed_s: (performance.now() - began) / 1000, fraction } });
-    }, BUILDING_INTERVAL_MS);
+    };
+    sayBuilding();
+    this.building = setInterval(sayBuilding, BUILDING_INTERVAL_MS);
     this.launched = pool.then(
       (ready) => {
         this.pool = ready;
