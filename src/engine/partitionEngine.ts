@@ -226,7 +226,7 @@ export function buildSynapseTables(description: NetworkDescription, plan: Partit
     report(expected[index]);
     return table;
   });
-  groupBySource(description, tables, (members) => report(members.reduce((sum, index) => sum + copying[index], 0)));
+  groupBySource(description, tables, shared, (members) => report(members.reduce((sum, index) => sum + copying[index], 0)));
   // Where fewer tables were copied than foreseen (targets of two index widths, empty tables).
   if (fraction < 1) onProgress?.(1);
   return tables;

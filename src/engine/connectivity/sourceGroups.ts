@@ -46,10 +46,12 @@ export function sharedBySource(description: NetworkDescription): boolean[] {
  * one source population that have per-synapse weights and delays and target indices of the same
  * width by tables that share their arrays, a group of at least two at a time. The tables copied
  * from are released as the groups are copied (`releaseCopied`), so that building holds little more
- * than one group's arrays twice. `onCopied` hears each group's projections, by index, once copied.
+ * than one group's arrays twice. `shared` is `sharedBySource(description)`, which the caller has
+ * already asked; `onCopied` hears each group's projections, by index, once copied.
  */
-export function groupBySource(description: NetworkDescription, tables: SynapseTable[], onCopied?: (members: readonly number[]) => void): void {
-  const shared = sharedBySource(description);
+export function groupBySource(
+  description: NetworkDescription, tables: SynapseTable[], shared: readonly boolean[], onCopied?: (members: readonly number[]) => void,
+): void {
   const groups = new Map<string, number[]>();
   description.projections.forEach((projection, index) => {
     const table = tables[index];
