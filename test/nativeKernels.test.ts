@@ -6,9 +6,11 @@ import { MemoryRecorder, normalizeDescription, nn, type SpikeMatrix, type TraceM
 import { runThreads } from '../coordinator/runThreads.ts';
 import { rowDelivery, type RowDelivery } from '../src/engine/connectivity/delivery.ts';
 import { nativeRows } from '../src/engine/connectivity/nativeDelivery.ts';
+import { rowPrefetch } from '../src/engine/connectivity/rowPrefetch.ts';
 import { NATIVE_FROM, nativeKernels, nativeKernelsPath, useNativeKernels } from '../src/engine/nativeKernels.ts';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
 import { runLocal } from '../src/run/runLocal.ts';
+import brunel from '../examples/brunel.ts';
 import pd14 from '../examples/pd14.ts';
 import { nativeOneEachInputs, nativePoissonCounts } from '../src/engine/nativePoisson.ts';
 import { nativeNeuronStep } from '../src/engine/models/nativeNeurons.ts';
@@ -161,11 +163,11 @@ const description = normalizeDescription({
   monitors: [{ target: 'L23E', attr: 'spike' }, { target: 'L4E', attr: 'spike' }, { target: 'L5E', attr: 'v', slice: [0, 25] }],
 });
 
-async function runs(workers: number) {
+async function runs(workers: number, of = description) {
   const recorder = new MemoryRecorder();
   const stats = workers === 1
-    ? runLocal(description, { steps: 2000, recorders: [recorder] })
-    : await runThreads(description, { steps: 2000, workers, recorders: [recorder] });
+    ? runLocal(of, { steps: 2000, recorders: [recorder] })
+    : await runThreads(of, { steps: 2000, workers, recorders: [recorder] });
   return { stats, data: recorder.data };
 }
 
@@ -188,6 +190,43 @@ for (const workers of [1, 2]) {
     t.deepEqual(javascript.stats.per_worker.map((w) => w.native_kernels), Array(workers).fill(false));
   });
 }
+
+/** Brunel at a small scale: one weight and one delay per projection, the rows the engine asks for ahead of delivering them. */
+const uniformRows = normalizeDescription({ ...nn.describeNetwork(new (brunel({ scale: 0.1 }))()), seed: 5, monitors: [{ target: 'E', attr: 'spike' }] });
+
+for (const workers of [1, 2]) {
+  test.serial(`Brunel, its rows asked for ahead: the same spikes with the addon as with JavaScript, on ${workers} worker(s)`, async (t) => {
+    const native = await runs(workers, uniformRows);
+    const javascript = await withJavaScript(() => runs(workers, uniformRows));
+    t.true(native.stats.spikes > 1000, `${native.stats.spikes} spikes`);
+    t.is(native.stats.spikes_sha256, javascript.stats.spikes_sha256);
+    t.is(native.stats.neuron_events, javascript.stats.neuron_events);
+    t.deepEqual((native.data['E.spike'] as SpikeMatrix).neurons, (javascript.data['E.spike'] as SpikeMatrix).neurons);
+    t.deepEqual(native.stats.per_worker.map((w) => w.native_kernels), Array(workers).fill(true));
+  });
+}
+
+test.serial('the prefetch of rows refuses a table whose rows lie outside its arrays, and asks for any row, or one past the last, without a change', (t) => {
+  const table = (targets: number[], rowEnd: number[], rowStart = [0, ...rowEnd.slice(0, -1)]): SynapseTable => ({
+    nSources: rowEnd.length, rowStart: Uint32Array.from(rowStart), rowEnd: Uint32Array.from(rowEnd), targets: Uint16Array.from(targets),
+    count: targets.length, weights: null, weight: 1, delays: null, delay: 1, maxDelay: 1,
+  });
+  const refusal = { instanceOf: TypeError, message: /arrays hold every row/ };
+  t.is(rowPrefetch([]), null, 'no table, nothing to ask for');
+  t.throws(() => rowPrefetch([table([1, 2], [1, 3])]), refusal, 'a row past the targets');
+  t.throws(() => rowPrefetch([table([1, 2], [1, 1], [0, 2])]), refusal, 'a row that ends before it begins');
+  t.throws(() => rowPrefetch([{ ...table([1, 2], [1, 2]), rowStart: Uint32Array.of(0) }]), refusal, 'a row end without its start');
+  t.throws(() => rowPrefetch([{ ...table([1, 2], [1, 2]), weights: Float32Array.of(1) }]), refusal, 'weights shorter than the rows');
+  t.throws(() => rowPrefetch([{ ...table([1, 2], [1, 2]), delays: Uint32Array.of(1, 1) as unknown as Uint16Array }]), refusal, 'delays of 32 bits');
+  t.throws(() => rowPrefetch([table([1, 2], [1, 2]), table([1], [2])]), refusal, 'any table of the source');
+  // Rows of every kind of array, shared by two tables as a source's rows are (`groupBySource`).
+  const shared = { ...table([1, 2, 3, 4, 5], [2, 5]), weights: Float64Array.of(1, 2, 3, 4, 5), delays: Uint16Array.of(1, 2, 3, 4, 5) };
+  const other = { ...shared, targets: Uint32Array.from(shared.targets), weights: Float32Array.from(shared.weights), rowStart: Uint32Array.of(2), rowEnd: Uint32Array.of(5) };
+  const prefetch = rowPrefetch([shared, other])!;
+  const before = JSON.stringify([shared, other], (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as Uint16Array) : v));
+  for (const row of [0, 1, 2, 3, 4_000_000_000]) t.is(prefetch(row), undefined);
+  t.is(JSON.stringify([shared, other], (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as Uint16Array) : v)), before);
+});
 
 test.serial('Poisson counts drawn in C are those JavaScript draws, for small and large means, in any piece of the outputs', (t) => {
   const outputs = 3000;
@@ -384,7 +423,7 @@ test.serial('an addon built from older sources, without every kernel, is set asi
   return new Promise<void>((resolve) => setImmediate(() => {
     process.off('warning', warn);
     t.is(warnings.length, 1);
-    t.regex(warnings[0], /kernels\.cjs did not load \(it lacks tableRows, poissonDraws, drawCounts, oneEachInputs, addCounts, neurons, neuronStep, releaseFreeMemory: it was built from older sources\); the JavaScript kernels run instead, with the same results\. `npm run install` builds it again\./);
+    t.regex(warnings[0], /kernels\.cjs did not load \(it lacks tableRows, sourceRows, prefetchRows, poissonDraws, drawCounts, oneEachInputs, addCounts, neurons, neuronStep, releaseFreeMemory: it was built from older sources\); the JavaScript kernels run instead, with the same results\. `npm run install` builds it again\./);
     t.not(nativeKernels(), null, 'the built addon is back');
     resolve();
   }));

@@ -1,6 +1,6 @@
 /**
  * The native kernels (`native/`, one Node addon that `npm ci` builds with node-gyp): row delivery
- * (`connectivity/nativeDelivery.ts`), Poisson counts and their inputs (`nativePoisson.ts`) and neuron updates
+ * (`connectivity/nativeDelivery.ts`) and its prefetch (`connectivity/rowPrefetch.ts`), Poisson counts and their inputs (`nativePoisson.ts`) and neuron updates
  * (`models/nativeNeurons.ts`), for the loops that take most of a large network's time. Each makes the same additions or draws the same counts as
  * its JavaScript kernel, so results are bit for bit the same either way; the JavaScript kernels stay
  * the reference, and run wherever the addon was not built or `SPIKEGRID_NATIVE=0`.
@@ -17,6 +17,8 @@ export interface NativeKernels {
     negative: SynapticArray | null, negativeSlots: number,
   ): object;
   deliver(rows: object, row: number, step: number, amount: number): number;
+  sourceRows(tables: readonly (readonly [Uint32Array, Uint32Array, Uint16Array | Uint32Array, SynapticArray | null, Uint16Array | null])[]): object;
+  prefetchRows(sourceRows: object, row: number): void;
   poissonDraws(keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array, guideShift: number): object;
   drawCounts(draws: object, mixed: number, from: number, to: number, counts: Uint8Array, offset: number): void;
   oneEachInputs(targetOf: Uint32Array, weight: number, ring: SynapticArray, size: number): object;
@@ -46,7 +48,7 @@ let path: string | null = process.env.SPIKEGRID_NATIVE === '0' ? null : BUILT;
 let addon: NativeKernels | null | undefined;
 
 /** What the addon must offer: one built from older sources lacks some. */
-const FUNCTIONS: readonly (keyof NativeKernels)[] = ['tableRows', 'deliver', 'poissonDraws', 'drawCounts', 'oneEachInputs', 'addCounts', 'neurons', 'neuronStep', 'releaseFreeMemory'];
+const FUNCTIONS: readonly (keyof NativeKernels)[] = ['tableRows', 'deliver', 'sourceRows', 'prefetchRows', 'poissonDraws', 'drawCounts', 'oneEachInputs', 'addCounts', 'neurons', 'neuronStep', 'releaseFreeMemory'];
 
 /** The addon as this thread uses it, or null: the JavaScript kernels. */
 export function nativeKernels(): NativeKernels | null {

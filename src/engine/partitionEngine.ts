@@ -16,6 +16,7 @@ import { InternalError } from '../errors.ts';
 import { buildProjection, expectedSynapses, sourceSize } from './connectivity/buildProjection.ts';
 import { rowDelivery, synapticRing, weightSigns, type Receptor, type RowDelivery } from './connectivity/delivery.ts';
 import { toDense } from './connectivity/denseTable.ts';
+import { rowPrefetch, type RowPrefetch } from './connectivity/rowPrefetch.ts';
 import { groupBySource, sharedBySource } from './connectivity/sourceGroups.ts';
 import type { SynapseTable } from './connectivity/synapseTable.ts';
 import { deviceFor } from './device.ts';
@@ -61,6 +62,8 @@ export class PartitionEngine {
   private readonly offsets: Uint32Array;
   /** Per source population: row deliveries of its projections into local populations, in description order. */
   private readonly outgoing: RowDelivery[][];
+  /** Per source population: the prefetch of its rows in those projections, or null. */
+  private readonly prefetch: (RowPrefetch | null)[];
 
   /** `tables`: the partition's synapse tables, when built beforehand with `buildSynapseTables`. */
   constructor(
@@ -89,6 +92,7 @@ export class PartitionEngine {
     });
 
     this.outgoing = description.populations.map(() => []);
+    const rowTables: SynapseTable[][] = description.populations.map(() => []);
     const generatorLinks: GeneratorLink[][] = description.generators.map(() => []);
     let synapses = 0;
     description.projections.forEach((projection, index) => {
@@ -100,6 +104,11 @@ export class PartitionEngine {
       if (pre >= 0) {
         const stored = projection.conn_repr === 'MAT' ? toDense(table, target.size, description.precision) : table;
         this.outgoing[pre].push(rowDelivery(stored, target, 'synaptic', signs[index]));
+        // Rows whose synapses share one delay add into one slot of the ring, which stays in the
+        // cache: waiting for each row's first lines is much of their cost, and asking for them ahead
+        // pays. Rows with a delay per synapse wait on the ring instead; asking for their lines too
+        // made the microcircuit slower (bench/README.md).
+        if (!('present' in stored) && stored.delays === null) rowTables[pre].push(stored);
       } else {
         const generator = description.generators.findIndex((g) => g.name === projection.pre);
         const receptor = receptors[index];
@@ -115,6 +124,7 @@ export class PartitionEngine {
       }
     });
     this.synapseCount = synapses;
+    this.prefetch = rowTables.map(rowPrefetch);
 
     this.generators = description.generators.map((g, index) => {
       const links = generatorLinks[index];
@@ -182,12 +192,21 @@ export class PartitionEngine {
 
   /** Delivers a chunk's spikes of the whole network, which must be in canonical (step, gid) order. */
   deliver(chunk: ChunkSpikes): void {
-    const { offsets, outgoing } = this;
+    const { offsets, outgoing, prefetch } = this;
+    const { gids } = chunk;
     let events = 0;
-    for (let n = 0, pop = 0; n < chunk.count; n++) {
+    // `next` is the spike PREFETCH_AHEAD after the current one, and `nextPop` its population.
+    for (let n = 0, pop = 0, nextPop = 0; n < chunk.count; n++) {
+      const next = n + PREFETCH_AHEAD;
+      if (next < chunk.count) {
+        const gid = gids[next];
+        if (gid < gids[next - 1]) nextPop = 0;
+        while (gid >= offsets[nextPop + 1]) nextPop++;
+        prefetch[nextPop]?.(gid - offsets[nextPop]);
+      }
       const step = chunk.steps[n];
-      const gid = chunk.gids[n];
-      if (n > 0 && gid < chunk.gids[n - 1]) pop = 0;
+      const gid = gids[n];
+      if (n > 0 && gid < gids[n - 1]) pop = 0;
       while (gid >= offsets[pop + 1]) pop++;
       const deliveries = outgoing[pop];
       const source = gid - offsets[pop];
@@ -237,6 +256,13 @@ export function buildSynapseTables(description: NetworkDescription, plan: Partit
  * worker builds its 150 M synapses in ≈ 34 s and groups them in ≈ 4 s.
  */
 const COPY_COST = 0.12;
+
+/**
+ * How many spikes ahead of the one delivered `deliver` asks for rows (Brunel, two workers, three
+ * interleaved rounds each: delivery 0.57–0.78 s per worker one spike ahead, 0.60–0.69 s two ahead,
+ * 0.61–0.80 s four ahead, 0.83–1.01 s without).
+ */
+const PREFETCH_AHEAD = 2;
 
 /** Called after each projection a partition builds, and each group of tables it copies, with the fraction of its building done so far. */
 export type BuildProgress = (fraction: number) => void;
