@@ -1,6 +1,7 @@
 /**
  * The native kernels (`native/`, one Node addon that `npm ci` builds with node-gyp): row delivery
- * (`connectivity/nativeDelivery.ts`) and its prefetch (`connectivity/rowPrefetch.ts`), Poisson counts and their inputs (`nativePoisson.ts`) and neuron updates
+ * (`connectivity/nativeDelivery.ts`) and its prefetch (`connectivity/rowPrefetch.ts`), Poisson
+ * counts and their inputs (`nativePoisson.ts`) and neuron updates
  * (`models/nativeNeurons.ts`), for the loops that take most of a large network's time. Each makes the same additions or draws the same counts as
  * its JavaScript kernel, so results are bit for bit the same either way; the JavaScript kernels stay
  * the reference, and run wherever the addon was not built or `SPIKEGRID_NATIVE=0`.

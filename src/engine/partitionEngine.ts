@@ -199,15 +199,12 @@ export class PartitionEngine {
     for (let n = 0, pop = 0, nextPop = 0; n < chunk.count; n++) {
       const next = n + PREFETCH_AHEAD;
       if (next < chunk.count) {
-        const gid = gids[next];
-        if (gid < gids[next - 1]) nextPop = 0;
-        while (gid >= offsets[nextPop + 1]) nextPop++;
-        prefetch[nextPop]?.(gid - offsets[nextPop]);
+        nextPop = populationOf(offsets, gids, next, nextPop);
+        prefetch[nextPop]?.(gids[next] - offsets[nextPop]);
       }
       const step = chunk.steps[n];
       const gid = gids[n];
-      if (n > 0 && gid < gids[n - 1]) pop = 0;
-      while (gid >= offsets[pop + 1]) pop++;
+      pop = populationOf(offsets, gids, n, pop);
       const deliveries = outgoing[pop];
       const source = gid - offsets[pop];
       for (let l = 0; l < deliveries.length; l++) events += deliveries[l](source, step, 1);
@@ -263,6 +260,17 @@ const COPY_COST = 0.12;
  * 0.61–0.80 s four ahead, 0.83–1.01 s without).
  */
 const PREFETCH_AHEAD = 2;
+
+/**
+ * The population of spike `n` of a chunk's `gids`, which ascend within each step: searching on from
+ * `pop`, the previous spike's, or from the first population where a new step begins.
+ */
+function populationOf(offsets: Uint32Array, gids: Uint32Array, n: number, pop: number): number {
+  const gid = gids[n];
+  if (n > 0 && gid < gids[n - 1]) pop = 0;
+  while (gid >= offsets[pop + 1]) pop++;
+  return pop;
+}
 
 /** Called after each projection a partition builds, and each group of tables it copies, with the fraction of its building done so far. */
 export type BuildProgress = (fraction: number) => void;

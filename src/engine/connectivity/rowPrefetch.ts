@@ -1,8 +1,8 @@
 /**
  * Asking for the next spike's rows while this one's are delivered (`native/rowPrefetch.c`). The
  * rows of consecutive spikes lie far apart in memory, so each row's delivery would begin by waiting
- * for its first cache lines; told which source comes next, the addon asks for its rows' lines ahead
- * of time. It reads nothing but the row bounds and writes nothing, so the results do not change.
+ * for its first cache lines; told which source comes a little later, the addon asks for its rows'
+ * lines ahead of time. It reads nothing but the row bounds and writes nothing, so the results do not change.
  * JavaScript has no prefetch instruction (a load must complete), so without the addon there is none.
  */
 import { nativeKernels } from '../nativeKernels.ts';
