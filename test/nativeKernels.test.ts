@@ -6,7 +6,9 @@ import { MemoryRecorder, normalizeDescription, nn, type SpikeMatrix, type TraceM
 import { runThreads } from '../coordinator/runThreads.ts';
 import { rowDelivery, type RowDelivery } from '../src/engine/connectivity/delivery.ts';
 import { nativeRows } from '../src/engine/connectivity/nativeDelivery.ts';
-import { rowPrefetch } from '../src/engine/connectivity/rowPrefetch.ts';
+import { PREFETCH_FROM_BYTES, rowPrefetch, sourcePrefetch } from '../src/engine/connectivity/rowPrefetch.ts';
+import { buildSynapseTables } from '../src/engine/partitionEngine.ts';
+import { planPartitions } from '../coordinator/planPartitions.ts';
 import { NATIVE_FROM, nativeKernels, nativeKernelsPath, useNativeKernels } from '../src/engine/nativeKernels.ts';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
 import { runLocal } from '../src/run/runLocal.ts';
@@ -191,11 +193,17 @@ for (const workers of [1, 2]) {
   });
 }
 
-/** Brunel at a small scale: one weight and one delay per projection, the rows the engine asks for ahead of delivering them. */
-const uniformRows = normalizeDescription({ ...nn.describeNetwork(new (brunel({ scale: 0.1 }))()), seed: 5, monitors: [{ target: 'E', attr: 'spike' }] });
+/** Brunel at `scale=0.4`: one weight and one delay per projection, and rows enough that the engine asks for them ahead of delivering them. */
+const uniformRows = normalizeDescription({ ...nn.describeNetwork(new (brunel({ scale: 0.4 }))()), seed: 5, monitors: [{ target: 'E', attr: 'spike' }] });
 
 for (const workers of [1, 2]) {
   test.serial(`Brunel, its rows asked for ahead: the same spikes with the addon as with JavaScript, on ${workers} worker(s)`, async (t) => {
+    // Each worker asks for the excitatory neurons' rows: their tables exceed PREFETCH_FROM_BYTES.
+    for (const plan of planPartitions(uniformRows, workers)) {
+      const tables = buildSynapseTables(uniformRows, plan);
+      const fromE = tables.filter((_, index) => uniformRows.projections[index].pre === 'E');
+      t.not(rowPrefetch(fromE), null, `worker ${plan.index}`);
+    }
     const native = await runs(workers, uniformRows);
     const javascript = await withJavaScript(() => runs(workers, uniformRows));
     t.true(native.stats.spikes > 1000, `${native.stats.spikes} spikes`);
@@ -206,26 +214,42 @@ for (const workers of [1, 2]) {
   });
 }
 
-test.serial('the prefetch of rows refuses a table whose rows lie outside its arrays, and asks for any row, or one past the last, without a change', (t) => {
+test.serial('the prefetch of a source\'s rows refuses a table whose rows lie outside its arrays, and asks for any row, or one past the last, without a change', (t) => {
   const table = (targets: number[], rowEnd: number[], rowStart = [0, ...rowEnd.slice(0, -1)]): SynapseTable => ({
     nSources: rowEnd.length, rowStart: Uint32Array.from(rowStart), rowEnd: Uint32Array.from(rowEnd), targets: Uint16Array.from(targets),
     count: targets.length, weights: null, weight: 1, delays: null, delay: 1, maxDelay: 1,
   });
   const refusal = { instanceOf: TypeError, message: /arrays hold every row/ };
-  t.is(rowPrefetch([]), null, 'no table, nothing to ask for');
-  t.throws(() => rowPrefetch([table([1, 2], [1, 3])]), refusal, 'a row past the targets');
-  t.throws(() => rowPrefetch([table([1, 2], [1, 1], [0, 2])]), refusal, 'a row that ends before it begins');
-  t.throws(() => rowPrefetch([{ ...table([1, 2], [1, 2]), rowStart: Uint32Array.of(0) }]), refusal, 'a row end without its start');
-  t.throws(() => rowPrefetch([{ ...table([1, 2], [1, 2]), weights: Float32Array.of(1) }]), refusal, 'weights shorter than the rows');
-  t.throws(() => rowPrefetch([{ ...table([1, 2], [1, 2]), delays: Uint32Array.of(1, 1) as unknown as Uint16Array }]), refusal, 'delays of 32 bits');
-  t.throws(() => rowPrefetch([table([1, 2], [1, 2]), table([1], [2])]), refusal, 'any table of the source');
+  t.is(sourcePrefetch([]), null, 'no table, nothing to ask for');
+  t.throws(() => sourcePrefetch([table([1, 2], [1, 3])]), refusal, 'a row past the targets');
+  t.throws(() => sourcePrefetch([table([1, 2], [1, 1], [0, 2])]), refusal, 'a row that ends before it begins');
+  t.throws(() => sourcePrefetch([{ ...table([1, 2], [1, 2]), rowStart: Uint32Array.of(0) }]), refusal, 'a row end without its start');
+  t.throws(() => sourcePrefetch([{ ...table([1, 2], [1, 2]), weights: Float32Array.of(1) }]), refusal, 'weights shorter than the rows');
+  t.throws(() => sourcePrefetch([{ ...table([1, 2], [1, 2]), delays: Uint32Array.of(1, 1) as unknown as Uint16Array }]), refusal, 'delays of 32 bits');
+  t.throws(() => sourcePrefetch([table([1, 2], [1, 2]), table([1], [2])]), refusal, 'any table of the source');
   // Rows of every kind of array, shared by two tables as a source's rows are (`groupBySource`).
   const shared = { ...table([1, 2, 3, 4, 5], [2, 5]), weights: Float64Array.of(1, 2, 3, 4, 5), delays: Uint16Array.of(1, 2, 3, 4, 5) };
   const other = { ...shared, targets: Uint32Array.from(shared.targets), weights: Float32Array.from(shared.weights), rowStart: Uint32Array.of(2), rowEnd: Uint32Array.of(5) };
-  const prefetch = rowPrefetch([shared, other])!;
+  const prefetch = sourcePrefetch([shared, other])!;
   const before = JSON.stringify([shared, other], (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as Uint16Array) : v));
   for (const row of [0, 1, 2, 3, 4_000_000_000]) t.is(prefetch(row), undefined);
   t.is(JSON.stringify([shared, other], (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as Uint16Array) : v)), before);
+});
+
+test.serial('rows are asked for ahead only where it pays: rows with one delay, more of them than the caches hold', (t) => {
+  const count = PREFETCH_FROM_BYTES / 2 + 1000; // 16-bit targets: just over the threshold
+  const rowEnd = Uint32Array.from({ length: 100 }, (_, r) => Math.round(((r + 1) * count) / 100));
+  const large: SynapseTable = {
+    nSources: 100, rowStart: Uint32Array.from([0, ...rowEnd.subarray(0, 99)]), rowEnd, targets: new Uint16Array(count), count,
+    weights: null, weight: 1, delays: null, delay: 1, maxDelay: 1,
+  };
+  t.not(rowPrefetch([large]), null, 'one delay, over the threshold');
+  t.is(rowPrefetch([{ ...large, delays: new Uint16Array(count) }]), null, 'a delay per synapse: the ring is what waits');
+  const half = { ...large, rowEnd: rowEnd.map((end) => Math.floor(end / 2)), rowStart: large.rowStart.map((start) => Math.floor(start / 2)), count: Math.floor(count / 2) };
+  t.is(rowPrefetch([half]), null, 'rows that fit the caches');
+  t.not(rowPrefetch([half, { ...half }]), null, 'the source\'s tables together are over the threshold');
+  t.not(rowPrefetch([half, { ...half, delays: new Uint16Array(count) }, { ...half }]), null, 'tables with a delay per synapse are left out, the others asked for');
+  t.is(rowPrefetch([half, { ...half, delays: new Uint16Array(count) }]), null, 'and do not count toward the threshold');
 });
 
 test.serial('Poisson counts drawn in C are those JavaScript draws, for small and large means, in any piece of the outputs', (t) => {

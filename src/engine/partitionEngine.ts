@@ -62,7 +62,7 @@ export class PartitionEngine {
   private readonly offsets: Uint32Array;
   /** Per source population: row deliveries of its projections into local populations, in description order. */
   private readonly outgoing: RowDelivery[][];
-  /** Per source population: the prefetch of its rows in those projections, or null. */
+  /** Per source population: the prefetch of its rows in those projections, or null where it does not pay. */
   private readonly prefetch: (RowPrefetch | null)[];
 
   /** `tables`: the partition's synapse tables, when built beforehand with `buildSynapseTables`. */
@@ -104,11 +104,7 @@ export class PartitionEngine {
       if (pre >= 0) {
         const stored = projection.conn_repr === 'MAT' ? toDense(table, target.size, description.precision) : table;
         this.outgoing[pre].push(rowDelivery(stored, target, 'synaptic', signs[index]));
-        // Rows whose synapses share one delay add into one slot of the ring, which stays in the
-        // cache: waiting for each row's first lines is much of their cost, and asking for them ahead
-        // pays. Rows with a delay per synapse wait on the ring instead; asking for their lines too
-        // made the microcircuit slower (bench/README.md).
-        if (!('present' in stored) && stored.delays === null) rowTables[pre].push(stored);
+        if (!('present' in stored)) rowTables[pre].push(stored);
       } else {
         const generator = description.generators.findIndex((g) => g.name === projection.pre);
         const receptor = receptors[index];
