@@ -39,6 +39,19 @@ static inline void prefetch_span(const char *start, size_t bytes) {
   for (int n = 0; line < end && n < MAX_LINES; line += LINE, n++) __builtin_prefetch(line, 0, 3);
 }
 
+/* Array `a` of a table (0 targets: 16 or 32 bits; 1 weights: 32 or 64, as `synaptic_type` says;
+ * 2 delays: 16), with its data, length and bytes per synapse; false where it is not such an array. */
+static int table_array(napi_env env, napi_value value, uint32_t a, void **data, size_t *length, uint32_t *width) {
+  if (a == 1) {
+    const napi_typedarray_type type = synaptic_type(env, value);
+    *width = type == napi_float32_array ? 4 : 8;
+    return typed_array(env, value, type, data, length);
+  }
+  if (typed_array(env, value, napi_uint16_array, data, length)) { *width = 2; return 1; }
+  *width = 4;
+  return a == 0 && typed_array(env, value, napi_uint32_array, data, length);
+}
+
 /* Reads into `t` the table `value`: [rowStart, rowEnd, targets, weights | null, delays | null]; false where it is not one. */
 static int table_lines(napi_env env, napi_value value, TableLines *t) {
   napi_value item[5];
@@ -56,19 +69,11 @@ static int table_lines(napi_env env, napi_value value, TableLines *t) {
   size_t shortest = SIZE_MAX;
   for (uint32_t a = 0; a < 3; a++) {
     napi_value array = item[2 + a];
-    napi_typedarray_type type;
-    size_t length, offset;
-    napi_value buffer;
+    size_t length;
     t->arrays[a] = NULL;
     t->widths[a] = 0;
     if (a > 0 && is_null(env, array)) continue;
-    if (napi_get_typedarray_info(env, array, &type, &length, &data, &buffer, &offset) != napi_ok) return 0;
-    /* Targets: 16 or 32 bits; weights: 32 or 64; delays: 16. */
-    const int fits = a == 0 ? type == napi_uint16_array || type == napi_uint32_array
-      : a == 1 ? type == napi_float32_array || type == napi_float64_array
-      : type == napi_uint16_array;
-    if (!fits) return 0;
-    t->widths[a] = type == napi_uint16_array ? 2 : type == napi_float64_array ? 8 : 4;
+    if (!table_array(env, array, a, &data, &length, &t->widths[a])) return 0;
     t->arrays[a] = data;
     if (length < shortest) shortest = length;
   }

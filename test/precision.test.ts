@@ -7,6 +7,7 @@ import { nativeKernels } from '../src/engine/nativeKernels.ts';
 import { buildSynapseTables } from '../src/engine/partitionEngine.ts';
 import type { MonitorResults } from '../src/monitor/results.ts';
 import { checkNetworkFits } from '../src/run/networkFits.ts';
+import { stepsFor } from '../src/run/runLocal.ts';
 import brunel from '../examples/brunel.ts';
 import pd14 from '../examples/pd14.ts';
 import { sameMonitors, simulate, withJavaScript } from './helpers.ts';
@@ -45,9 +46,9 @@ test('in single precision each weight is stored as the 32-bit float nearest its 
   }
 });
 
-/** In one process: 30 ms, 300 steps. */
-const local = (description: NetworkDescription) => simulate(description, 30).mon;
-const steps = 300;
+/** Each run lasts this long, in one process (`local`) or on worker threads. */
+const T_MS = 30;
+const local = (description: NetworkDescription) => simulate(description, T_MS).mon;
 
 for (const [name, network] of [['the microcircuit', microcircuit], ['Brunel', brunelNet]] as const) {
   test.serial(`${name} in single precision: the same spikes and traces on 1, 2 and 3 worker threads, in C and in JavaScript, and traces that differ from double precision`, async (t) => {
@@ -57,7 +58,7 @@ for (const [name, network] of [['the microcircuit', microcircuit], ['Brunel', br
     sameMonitors(t, reference, await withJavaScript(() => local(description)), 'JavaScript kernels');
     for (const workers of [2, 3]) {
       const recorder = new MemoryRecorder();
-      await runThreads(description, { steps, workers, recorders: [recorder] });
+      await runThreads(description, { steps: stepsFor(T_MS, description.dt), workers, recorders: [recorder] });
       sameMonitors(t, reference, recorder.data, `${workers} workers`);
     }
     // The inputs were rounded to 32 bits: the traces are not those of double precision.
