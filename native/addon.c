@@ -1,4 +1,4 @@
-/* The native kernels, one Node addon: row delivery (delivery.c) and its prefetch (rowPrefetch.c), Poisson counts (poisson.c) and neuron updates (neurons.c),
+/* The native kernels, one Node addon: row delivery (delivery.c), in arrival order (arrivals.c), and its prefetch (rowPrefetch.c), Poisson counts (poisson.c) and neuron updates (neurons.c),
  * and a way to give freed memory back to the system. */
 #include "kernels.h"
 #ifdef __GLIBC__
@@ -19,6 +19,7 @@ static napi_value release_free_memory(napi_env env, napi_callback_info info) {
 
 NAPI_MODULE_INIT() {
   delivery_exports(env, exports);
+  arrival_exports(env, exports);
   row_prefetch_exports(env, exports);
   poisson_exports(env, exports);
   neuron_exports(env, exports);

@@ -4,7 +4,7 @@
   "targets": [
     {
       "target_name": "kernels",
-      "sources": ["addon.c", "delivery.c", "neurons.c", "poisson.c", "rowPrefetch.c"],
+      "sources": ["addon.c", "delivery.c", "arrivals.c", "neurons.c", "poisson.c", "rowPrefetch.c"],
       "cflags": ["-O3", "-ffp-contract=off", "-fno-trapping-math"]
     }
   ]

@@ -69,6 +69,7 @@ static inline napi_value handle_or_refusal(napi_env env, int ok, void *data, con
 }
 
 void delivery_exports(napi_env env, napi_value exports);
+void arrival_exports(napi_env env, napi_value exports);
 void poisson_exports(napi_env env, napi_value exports);
 void neuron_exports(napi_env env, napi_value exports);
 void row_prefetch_exports(napi_env env, napi_value exports);

@@ -2,11 +2,12 @@ import test from 'ava';
 import { normalizeDescription } from '../src/ir/normalize.ts';
 import { PartitionEngine } from '../src/engine/partitionEngine.ts';
 import { wholeNetwork } from '../src/engine/layout.ts';
-import { population } from './helpers.ts';
+import { nativeKernels } from '../src/engine/nativeKernels.ts';
+import { population, withJavaScript } from './helpers.ts';
 
 const params = { E_L: -70, C_m: 250, tau_m: 10, t_ref: 2, V_th: -55, V_reset: -70, tau_syn_ex: 2, tau_syn_in: 5 };
 
-test('each input ring holds the longest delay of the synapses that write into it, plus one slot', (t) => {
+test('each input ring holds the longest delay of the synapses that write into it, plus one slot', async (t) => {
   const description = normalizeDescription({
     populations: [population('A', 'ExpLIF', 3, params), population('B', 'ExpLIF', 2, params), population('C', 'LIF', 2, { E_L: 0, C_m: 1, tau_m: 20, t_ref: 2, V_th: 20, V_reset: 0 })],
     generators: [
@@ -28,7 +29,11 @@ test('each input ring holds the longest delay of the synapses that write into it
   const engine = new PartitionEngine(description, wholeNetwork(description));
   const [a, b, c] = engine.populations;
   t.deepEqual(a.ringSlots, { positive: 10, negative: 7, current: 1 });
-  t.deepEqual(b.ringSlots, { positive: 8, negative: 8, current: 6 });
+  // With the addon, B's synaptic input (all of it per-synapse weights and delays) comes in arrival
+  // order, into rings of a chunk's slots (one step); without it, up to 7 steps ahead.
+  t.deepEqual(b.ringSlots, nativeKernels() ? { positive: 1, negative: 1, current: 6 } : { positive: 8, negative: 8, current: 6 });
+  const javascript = await withJavaScript(() => new PartitionEngine(description, wholeNetwork(description)));
+  t.deepEqual(javascript.populations[1].ringSlots, { positive: 8, negative: 8, current: 6 });
   t.deepEqual(c.ringSlots, { positive: 9, negative: 9, current: 1 });
   t.is(a.ringPositive.length, 10 * 3);
   t.is(a.ringNegative.length, 7 * 3);

@@ -1,6 +1,6 @@
 /**
  * The native kernels (`native/`, one Node addon that `npm ci` builds with node-gyp): row delivery
- * (`connectivity/nativeDelivery.ts`) and its prefetch (`connectivity/rowPrefetch.ts`), Poisson
+ * (`connectivity/nativeDelivery.ts`), in arrival order (`connectivity/arrivalDelivery.ts`), and its prefetch (`connectivity/rowPrefetch.ts`), Poisson
  * counts and their inputs (`nativePoisson.ts`) and neuron updates
  * (`models/nativeNeurons.ts`), for the loops that take most of a large network's time. Each makes the same additions or draws the same counts as
  * its JavaScript kernel, so results are bit for bit the same either way; the JavaScript kernels stay
@@ -18,6 +18,13 @@ export interface NativeKernels {
     negative: SynapticArray | null, negativeSlots: number,
   ): object;
   deliver(rows: object, row: number, step: number, amount: number): number;
+  arrivals(rings: readonly SynapticArray[], sizes: Uint32Array, slots: Uint32Array): object;
+  arrivalSource(
+    arrivals: object, rowStarts: readonly Uint32Array[], rowEnds: readonly Uint32Array[], targets: Uint16Array | Uint32Array, weights: SynapticArray,
+    delays: Uint16Array, rings: Int32Array,
+  ): number;
+  arrivalSpike(arrivals: object, source: number, row: number, step: number): number;
+  arrive(arrivals: object, firstStep: number, steps: number): number;
   sourceRows(tables: readonly (readonly [Uint32Array, Uint32Array, Uint16Array | Uint32Array, SynapticArray | null, Uint16Array | null])[]): object;
   prefetchRows(sourceRows: object, row: number): void;
   poissonDraws(keyHi: Uint32Array, keyLo: Uint32Array, thresholds: Float64Array, guide: Int32Array, guideShift: number): object;
@@ -49,7 +56,7 @@ let path: string | null = process.env.SPIKEGRID_NATIVE === '0' ? null : BUILT;
 let addon: NativeKernels | null | undefined;
 
 /** What the addon must offer: one built from older sources lacks some. */
-const FUNCTIONS: readonly (keyof NativeKernels)[] = ['tableRows', 'deliver', 'sourceRows', 'prefetchRows', 'poissonDraws', 'drawCounts', 'oneEachInputs', 'addCounts', 'neurons', 'neuronStep', 'releaseFreeMemory'];
+const FUNCTIONS: readonly (keyof NativeKernels)[] = ['tableRows', 'deliver', 'arrivals', 'arrivalSource', 'arrivalSpike', 'arrive', 'sourceRows', 'prefetchRows', 'poissonDraws', 'drawCounts', 'oneEachInputs', 'addCounts', 'neurons', 'neuronStep', 'releaseFreeMemory'];
 
 /** The addon as this thread uses it, or null: the JavaScript kernels. */
 export function nativeKernels(): NativeKernels | null {

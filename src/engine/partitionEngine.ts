@@ -14,7 +14,8 @@ import type { NetworkDescription } from '../ir/description.ts';
 import { Purpose } from '../random/counter.ts';
 import { InternalError } from '../errors.ts';
 import { buildProjection, expectedSynapses, sourceSize } from './connectivity/buildProjection.ts';
-import { rowDelivery, synapticRing, weightSigns, type Receptor, type RowDelivery } from './connectivity/delivery.ts';
+import { arrivalDelivery, arrivalProjections, type ArrivalDelivery, type ArrivalSpike } from './connectivity/arrivalDelivery.ts';
+import { rowDelivery, signedRings, synapticRing, weightSigns, type Receptor, type RowDelivery } from './connectivity/delivery.ts';
 import { toDense } from './connectivity/denseTable.ts';
 import { rowPrefetch, type RowPrefetch } from './connectivity/rowPrefetch.ts';
 import { groupBySource, sharedBySource } from './connectivity/sourceGroups.ts';
@@ -64,6 +65,12 @@ export class PartitionEngine {
   private readonly outgoing: RowDelivery[][];
   /** Per source population: the prefetch of its rows in those projections, or null where it does not pay. */
   private readonly prefetch: (RowPrefetch | null)[];
+  /** The projections delivered in arrival order, or null where none is. */
+  private readonly arrivals: ArrivalDelivery | null;
+  /** Per source population: where its spikes go for those projections, or null. */
+  private readonly arrivalSpike: readonly (ArrivalSpike | null)[];
+  /** The step after the last `advance`: the first that the next chunk reads. */
+  private nextStep = 0;
 
   /** `tables`: the partition's synapse tables, when built beforehand with `buildSynapseTables`. */
   constructor(
@@ -78,7 +85,12 @@ export class PartitionEngine {
     const currentSources = new Set(description.generators.filter((g) => g.model === 'DCGenerator').map((g) => g.name));
     const receptors = description.projections.map((s): Receptor => (currentSources.has(s.pre) ? 'current' : 'synaptic'));
     const signs = tables.map(weightSigns);
-    const ringSlots = ringSlotsOf(description, tables, receptors, signs);
+    const pres = description.projections.map((projection) => description.populations.findIndex((p) => p.name === projection.pre));
+    const posts = description.projections.map((projection) => description.populations.findIndex((p) => p.name === projection.post));
+    const arrival = arrivalProjections(description.projections.map((projection, index) => ({
+      pre: pres[index], post: posts[index], table: tables[index], sparse: projection.conn_repr !== 'MAT', synaptic: receptors[index] === 'synaptic',
+    })));
+    const ringSlots = ringSlotsOf(description, tables, receptors, signs, arrival, this.chunkSteps);
     this.populations = description.populations.map((p, index) => {
       const { start, stop } = plan.slices[index];
       // Each neuron draws the first value of its own stream; a per-neuron array is indexed by neuron.
@@ -91,16 +103,23 @@ export class PartitionEngine {
       return kernel({ name: p.name, params: p.params, size: stop - start, gidStart: this.offsets[index] + start, dt: description.dt, ringSlots: ringSlots[index], vInit, currentInput, precision: description.precision });
     });
 
+    this.arrivals = arrivalDelivery(description.projections.flatMap((_, index) => {
+      if (!arrival[index]) return [];
+      const target = this.populations[posts[index]];
+      return [{ pre: pres[index], table: tables[index], size: target.size, ...signedRings(target, signs[index]) }];
+    }), description.populations.length);
+    this.arrivalSpike = this.arrivals?.spike ?? description.populations.map(() => null);
+
     this.outgoing = description.populations.map(() => []);
     const rowTables: SynapseTable[][] = description.populations.map(() => []);
     const generatorLinks: GeneratorLink[][] = description.generators.map(() => []);
     let synapses = 0;
     description.projections.forEach((projection, index) => {
-      const post = description.populations.findIndex((p) => p.name === projection.post);
-      const target = this.populations[post];
+      const target = this.populations[posts[index]];
       const table = tables[index];
       synapses += table.count;
-      const pre = description.populations.findIndex((p) => p.name === projection.pre);
+      const pre = pres[index];
+      if (arrival[index]) return;
       if (pre >= 0) {
         const stored = projection.conn_repr === 'MAT' ? toDense(table, target.size, description.precision) : table;
         this.outgoing[pre].push(rowDelivery(stored, target, 'synaptic', signs[index]));
@@ -155,6 +174,7 @@ export class PartitionEngine {
     if (steps > this.chunkSteps) throw new InternalError(`advance(${steps}) exceeds the chunk length ${this.chunkSteps}`);
     const { populations, generators, traces, spikes } = this;
     spikes.count = 0;
+    this.nextStep = firstStep + steps;
     let events = 0;
     for (let s = 0; s < steps; s++) {
       const t = firstStep + s;
@@ -186,9 +206,12 @@ export class PartitionEngine {
     };
   }
 
-  /** Delivers a chunk's spikes of the whole network, which must be in canonical (step, gid) order. */
+  /**
+   * Delivers a chunk's spikes of the whole network, which must be in canonical (step, gid) order:
+   * through the projections delivered in arrival order, whatever arrives during the next chunk.
+   */
   deliver(chunk: ChunkSpikes): void {
-    const { offsets, outgoing, prefetch } = this;
+    const { offsets, outgoing, prefetch, arrivalSpike } = this;
     const { gids } = chunk;
     let events = 0;
     // `next` is the spike PREFETCH_AHEAD after the current one, and `nextPop` its population.
@@ -204,7 +227,10 @@ export class PartitionEngine {
       const deliveries = outgoing[pop];
       const source = gid - offsets[pop];
       for (let l = 0; l < deliveries.length; l++) events += deliveries[l](source, step, 1);
+      const arrival = arrivalSpike[pop];
+      if (arrival !== null) events += arrival(source, step);
     }
+    this.arrivals?.arrive(this.nextStep, this.chunkSteps);
     this.neuronEvents += events;
   }
 }

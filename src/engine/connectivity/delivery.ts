@@ -7,7 +7,7 @@
  */
 import type { SynapticArray } from '../precision.ts';
 import { specialiseFor } from '../specialise.ts';
-import { nativeRows } from './nativeDelivery.ts';
+import { nativeRows, type Ring } from './nativeDelivery.ts';
 import type { InputRings } from '../population.ts';
 import type { DenseSynapseTable } from './denseTable.ts';
 import type { SynapseTable } from './synapseTable.ts';
@@ -40,6 +40,14 @@ export function synapticRing(target: InputRings, signs: WeightSigns): { ring: Sy
   return signs === 'negative'
     ? { ring: target.ringNegative, slots: target.ringSlots.negative }
     : { ring: target.ringPositive, slots: target.ringSlots.positive };
+}
+
+/** The synaptic rings of `target` that weights `w >= 0` and `w < 0` add into, null for a sign the weights lack. */
+export function signedRings(target: InputRings, signs: WeightSigns): { positive: Ring | null; negative: Ring | null } {
+  return {
+    positive: signs !== 'negative' ? synapticRing(target, 'positive') : null,
+    negative: signs !== 'positive' ? synapticRing(target, 'negative') : null,
+  };
 }
 
 /**
