@@ -19,7 +19,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "kernels.h"
@@ -30,7 +29,7 @@
 /* How many remembered spikes ahead a pass asks for the next piece of their rows. */
 #define AHEAD 8
 
-/* Slot `slots` × `size` numbers, floats in single precision, doubles otherwise. */
+/* An input ring: `slots` slots of `size` numbers, floats in single precision, doubles otherwise. */
 typedef struct {
   void *data;
   uint32_t size;
@@ -78,9 +77,6 @@ typedef struct {
   /* Slot addresses of a pass: n_rings × its steps. */
   void **slots;
 } Arrivals;
-
-#define CHECK(call) \
-  do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "native kernels: " #call " failed"); return NULL; } } while (0)
 
 static void free_arrivals(napi_env env, void *data, void *hint) {
   (void)env; (void)hint;
@@ -283,10 +279,10 @@ static napi_value arrival_source(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, message);
     return NULL;
   }
-  /* Each source's rows as one: from the first projection's start to the last one's end. */
   give_back(targets_data, n_synapses * (t16 ? 2 : 4));
   give_back(weights, n_synapses * (single ? 4 : 8));
   give_back(delays, n_synapses * 2);
+  /* Each source's rows as one: from the first projection's start to the last one's end. */
   SourceRows *source = &arrivals->sources[arrivals->n_sources];
   *source = (SourceRows){ (uint32_t)n_rows, starts[0], ends[n_members - 1], records, record_bytes, t32 != NULL };
   free(starts);

@@ -48,9 +48,6 @@ static inline double weight_of(const Rows *rows, uint32_t k) {
   return rows->single ? ((const float *)rows->weights)[k] : ((const double *)rows->weights)[k];
 }
 
-#define CHECK(call) \
-  do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "native kernels: " #call " failed"); return NULL; } } while (0)
-
 /* Whether every synapse of `rows` stays inside the arrays and the ring: the addon writes through raw
  * pointers, so what JavaScript would ignore (a write past a typed array's end) must not happen. */
 static const char *out_of_bounds(const Rows *rows, size_t n_synapses, size_t ring_length, size_t negative_length) {

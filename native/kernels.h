@@ -28,6 +28,10 @@ static inline napi_typedarray_type synaptic_type(napi_env env, napi_value value)
   return typed_array(env, value, napi_float32_array, &data, &length) ? napi_float32_array : napi_float64_array;
 }
 
+/* Returns NULL from a function that `napi_env env` runs in, with an error, where an N-API call fails. */
+#define CHECK(call) \
+  do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "native kernels: " #call " failed"); return NULL; } } while (0)
+
 /* Whether `value` is JavaScript's null. */
 static inline int is_null(napi_env env, napi_value value) {
   napi_valuetype type;

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { MemoryRecorder, normalizeDescription, type SpikeMatrix } from '../index.ts';
 import { runThreads } from '../coordinator/runThreads.ts';
-import { arrivalProjections, type ProjectionRole } from '../src/engine/connectivity/arrivalDelivery.ts';
+import { arrivalGroups, type ProjectionRole } from '../src/engine/connectivity/arrivalDelivery.ts';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
 import { wholeNetwork } from '../src/engine/layout.ts';
 import { nativeKernels } from '../src/engine/nativeKernels.ts';
@@ -23,6 +23,12 @@ function table(options: { targets?: Uint16Array; maxDelay?: number; oneDelay?: b
 /** A projection between populations `pre` (-1: a generator) and `post`. */
 function role(pre: number, post: number, t: SynapseTable, more: Partial<ProjectionRole> = {}): ProjectionRole {
   return { pre, post, table: t, sparse: true, synaptic: true, ...more };
+}
+
+/** Per projection: whether `arrivalGroups` takes it. */
+function arrivalProjections(roles: ProjectionRole[]): boolean[] {
+  const taken = new Set(arrivalGroups(roles).flat());
+  return roles.map((_, index) => taken.has(index));
 }
 
 test.serial('a projection is delivered in arrival order only if every projection into its targets\' synaptic rings can be', async (t) => {

@@ -14,7 +14,7 @@ import type { NetworkDescription } from '../ir/description.ts';
 import { Purpose } from '../random/counter.ts';
 import { InternalError } from '../errors.ts';
 import { buildProjection, expectedSynapses, sourceSize } from './connectivity/buildProjection.ts';
-import { arrivalDelivery, arrivalProjections, type ArrivalDelivery, type ArrivalSpike } from './connectivity/arrivalDelivery.ts';
+import { arrivalDelivery, arrivalGroups, type ArrivalDelivery } from './connectivity/arrivalDelivery.ts';
 import { rowDelivery, signedRings, synapticRing, weightSigns, type Receptor, type RowDelivery } from './connectivity/delivery.ts';
 import { toDense } from './connectivity/denseTable.ts';
 import { rowPrefetch, type RowPrefetch } from './connectivity/rowPrefetch.ts';
@@ -65,10 +65,8 @@ export class PartitionEngine {
   private readonly outgoing: RowDelivery[][];
   /** Per source population: the prefetch of its rows in those projections, or null where it does not pay. */
   private readonly prefetch: (RowPrefetch | null)[];
-  /** The projections delivered in arrival order, or null where none is. */
-  private readonly arrivals: ArrivalDelivery | null;
-  /** Per source population: where its spikes go for those projections, or null. */
-  private readonly arrivalSpike: readonly (ArrivalSpike | null)[];
+  /** The projections delivered in arrival order. */
+  private readonly arrivals: ArrivalDelivery;
   /** The step after the last `advance`: the first that the next chunk reads. */
   private nextStep = 0;
 
@@ -87,9 +85,11 @@ export class PartitionEngine {
     const signs = tables.map(weightSigns);
     const pres = description.projections.map((projection) => description.populations.findIndex((p) => p.name === projection.pre));
     const posts = description.projections.map((projection) => description.populations.findIndex((p) => p.name === projection.post));
-    const arrival = arrivalProjections(description.projections.map((projection, index) => ({
+    const groups = arrivalGroups(description.projections.map((projection, index) => ({
       pre: pres[index], post: posts[index], table: tables[index], sparse: projection.conn_repr !== 'MAT', synaptic: receptors[index] === 'synaptic',
     })));
+    const arrival = description.projections.map(() => false);
+    for (const index of groups.flat()) arrival[index] = true;
     const ringSlots = ringSlotsOf(description, tables, receptors, signs, arrival, this.chunkSteps);
     this.populations = description.populations.map((p, index) => {
       const { start, stop } = plan.slices[index];
@@ -103,12 +103,10 @@ export class PartitionEngine {
       return kernel({ name: p.name, params: p.params, size: stop - start, gidStart: this.offsets[index] + start, dt: description.dt, ringSlots: ringSlots[index], vInit, currentInput, precision: description.precision });
     });
 
-    this.arrivals = arrivalDelivery(description.projections.flatMap((_, index) => {
-      if (!arrival[index]) return [];
+    this.arrivals = arrivalDelivery(groups.map((members) => members.map((index) => {
       const target = this.populations[posts[index]];
-      return [{ pre: pres[index], table: tables[index], size: target.size, ...signedRings(target, signs[index]) }];
-    }), description.populations.length);
-    this.arrivalSpike = this.arrivals?.spike ?? description.populations.map(() => null);
+      return { pre: pres[index], table: tables[index], size: target.size, ...signedRings(target, signs[index]) };
+    })), description.populations.length);
 
     this.outgoing = description.populations.map(() => []);
     const rowTables: SynapseTable[][] = description.populations.map(() => []);
@@ -211,7 +209,8 @@ export class PartitionEngine {
    * through the projections delivered in arrival order, whatever arrives during the next chunk.
    */
   deliver(chunk: ChunkSpikes): void {
-    const { offsets, outgoing, prefetch, arrivalSpike } = this;
+    const { offsets, outgoing, prefetch } = this;
+    const arrivalSpike = this.arrivals.spike;
     const { gids } = chunk;
     let events = 0;
     // `next` is the spike PREFETCH_AHEAD after the current one, and `nextPop` its population.
@@ -230,7 +229,7 @@ export class PartitionEngine {
       const arrival = arrivalSpike[pop];
       if (arrival !== null) events += arrival(source, step);
     }
-    this.arrivals?.arrive(this.nextStep, this.chunkSteps);
+    this.arrivals.arrive(this.nextStep, this.chunkSteps);
     this.neuronEvents += events;
   }
 }

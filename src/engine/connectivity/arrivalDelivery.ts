@@ -57,17 +57,17 @@ const MAX_DELAY = 255;
 const MAX_RINGS = 256;
 
 /**
- * Per projection (`roles`, in description order): whether it is delivered in arrival order, where
- * the addon is in use. Tables that share their arrays (`sourceGroups.ts`; a table of its own is a
- * group of one) are taken together or not at all, since their rows are reordered together. A group
+ * The projections (indices into `roles`, in description order) delivered in arrival order, where
+ * the addon is in use, in groups whose tables share their arrays (`sourceGroups.ts`; a table of its
+ * own is a group of one): they are taken together or not at all, since the addon reorders their
+ * rows together. A group
  * is taken if each of its tables has a weight and a delay per synapse, none longer than MAX_DELAY,
  * and every projection into the synaptic rings of its targets is taken too, with one group of each
  * source population (whose sums would otherwise follow the group's order, not description order).
  * A population's rings of both signs count as one, since some models keep a single one.
  */
-export function arrivalProjections(roles: readonly ProjectionRole[]): boolean[] {
-  const taken = roles.map(() => false);
-  if (nativeKernels() === null) return taken;
+export function arrivalGroups(roles: readonly ProjectionRole[]): number[][] {
+  if (nativeKernels() === null) return [];
   const byArrays = new Map<object, number[]>();
   roles.forEach((role, index) => {
     if (role.table.count > 0 && role.sparse && role.pre >= 0) byArrays.set(role.table.targets, [...(byArrays.get(role.table.targets) ?? []), index]);
@@ -92,22 +92,20 @@ export function arrivalProjections(roles: readonly ProjectionRole[]): boolean[] 
       }
     }
     const kept = groups.filter((members) => members.every((m) => !blocked.has(roles[m].post)));
-    if (kept.length === groups.length) break;
+    if (kept.length === groups.length) return groups;
     groups = kept;
   }
-  for (const index of groups.flat()) taken[index] = true;
-  return taken;
 }
 
 /**
- * The delivery in arrival order of `projections`, those that `arrivalProjections` took, of a
- * partition whose `populations` source populations spike; null where there are none. Their
+ * The delivery in arrival order of `groups`, as `arrivalGroups` took them, of a partition whose
+ * `populations` source populations spike (where there are none, it delivers nothing). The groups'
  * arrays are given up: the addon copies each source's rows into records of its own, sorted by
  * delay, and gives the arrays' memory back to the system, so they read as zeros afterwards.
  */
-export function arrivalDelivery(projections: readonly ArrivalProjection[], populations: number): ArrivalDelivery | null {
+export function arrivalDelivery(groups: readonly (readonly ArrivalProjection[])[], populations: number): ArrivalDelivery {
   const native = nativeKernels();
-  if (native === null || projections.length === 0) return null;
+  if (native === null || groups.length === 0) return { spike: Array.from({ length: populations }, () => null), arrive: () => {} };
   const rings: Ring[] = [];
   const sizes: number[] = [];
   const ringIndex = (ring: Ring | null, size: number): number => {
@@ -119,20 +117,18 @@ export function arrivalDelivery(projections: readonly ArrivalProjection[], popul
     }
     return index;
   };
-  const groups = new Map<object, ArrivalProjection[]>();
-  for (const projection of projections) groups.set(projection.table.targets, [...(groups.get(projection.table.targets) ?? []), projection]);
-  const ringsOf = [...groups.values()].map((members) => Int32Array.from(members.flatMap((m) => [ringIndex(m.positive, m.size), ringIndex(m.negative, m.size)])));
+  const ringsOf = groups.map((members) => Int32Array.from(members.flatMap((m) => [ringIndex(m.positive, m.size), ringIndex(m.negative, m.size)])));
   if (rings.length > MAX_RINGS) throw new InternalError(`delivery in arrival order takes up to ${MAX_RINGS} rings, not ${rings.length}`);
   const handle = native.arrivals(rings.map((r) => r.ring), Uint32Array.from(sizes), Uint32Array.from(rings, (r) => r.slots));
 
   const sourcesOf: number[][] = Array.from({ length: populations }, () => []);
-  [...groups.values()].forEach((members, g) => {
+  groups.forEach((members, g) => {
     const tables = members.map((m) => m.table);
     const { targets, weights, delays } = tables[0];
     sourcesOf[members[0].pre].push(native.arrivalSource(handle, tables.map((t) => t.rowStart), tables.map((t) => t.rowEnd), targets, weights!, delays!, ringsOf[g]));
   });
   // The closures hold the rings and the row bounds, which the addon uses through pointers.
-  const kept = { handle, rings, bounds: projections.map((p) => [p.table.rowStart, p.table.rowEnd]) };
+  const kept = { handle, rings, bounds: groups.flat().map((p) => [p.table.rowStart, p.table.rowEnd]) };
   const { arrivalSpike, arrive } = native;
   const spike = sourcesOf.map((sources): ArrivalSpike | null => {
     if (sources.length === 0) return null;
