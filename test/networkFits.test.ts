@@ -33,8 +33,9 @@ test('the memory estimate of the full-scale microcircuit on two workers is close
   const description = normalizeDescription(nn.describeNetwork(new (pd14({ scale: 1 }))()));
   t.notThrows(() => checkNetworkFits(description, 2, 2, { memory: 24 * GiB }));
   const error = t.throws(() => checkNetworkFits(description, 2, 2, { memory: 2 * GiB }), { instanceOf: ModelError });
-  // The bench measured a peak of 4.0–4.7 GiB for this run (bench/README.md): the tables, the copy of
-  // the largest group of them that share their arrays, and Node itself.
+  // The bench measured a peak of 4.0–4.6 GiB for this run (bench/README.md): the tables, the copy of
+  // the largest group of them that share their arrays (or, once built, of the records its rows
+  // become for delivery in arrival order), and Node itself.
   t.regex(error.message, /^the network needs ≈ 4\.5 GiB on this machine \(2 workers, ≈ 149 M synapses and 38587 neurons each\), more than the 1\.8 GiB it can give it \(90 % of 2\.0 GiB\)/);
 });
 

@@ -87,8 +87,8 @@ test('the memory estimate counts 4 bytes for a weight and a ring slot in single 
     return Number(/needs ≈ ([\d.]+) GiB/.exec(error.message)![1]);
   };
   // Each of the two workers holds ≈ 149 M synapses, 4 bytes fewer each (≈ 0.56 GiB), and as many
-  // fewer in the copy of its largest group. The full-scale run peaked at 2 894–2 998 MiB in single
-  // precision, 4 149–4 712 MiB in double (bench/README.md).
+  // fewer in the copy of its largest group. The full-scale run peaked at 2 894–3 259 MiB in single
+  // precision, 4 149–4 720 MiB in double (bench/README.md).
   t.is(needed('double'), 4.5);
   t.is(needed('single'), 3.0);
 });
