@@ -47,7 +47,7 @@ typedef struct {
   void *records;
   uint32_t record_bytes;
   int wide;                  /* 32-bit targets */
-} SourceRows;
+} SortedRows;
 
 /* A synapse as a pass reads it: its key (delay << 8 | ring), target and weight, one read instead of
  * three, for each target width and precision. */
@@ -70,7 +70,7 @@ typedef struct {
   uint32_t n_rings;
   Ring rings[MAX_RINGS];
   uint32_t n_sources;
-  SourceRows *sources;
+  SortedRows *sources;
   Pending *pending;
   size_t n_pending;
   size_t capacity;
@@ -263,7 +263,7 @@ static napi_value arrival_source(napi_env env, napi_callback_info info) {
   const char *problem = unfit_rows(arrivals, n_members, starts, ends, (uint32_t)n_rows, t16, t32, weights, delays, n_synapses, rings);
   void *records = NULL;
   uint32_t record_bytes = 0;
-  SourceRows *sources = problem ? NULL : realloc(arrivals->sources, (arrivals->n_sources + 1) * sizeof(SourceRows));
+  SortedRows *sources = problem ? NULL : realloc(arrivals->sources, (arrivals->n_sources + 1) * sizeof(SortedRows));
   if (!problem && sources == NULL) problem = "out of memory";
   if (!problem) {
     arrivals->sources = sources;
@@ -285,8 +285,8 @@ static napi_value arrival_source(napi_env env, napi_callback_info info) {
   give_back(weights, n_synapses * (single ? 4 : 8));
   give_back(delays, n_synapses * 2);
   /* Each source's rows as one: from the first projection's start to the last one's end. */
-  SourceRows *source = &arrivals->sources[arrivals->n_sources];
-  *source = (SourceRows){ (uint32_t)n_rows, starts[0], ends[n_members - 1], records, record_bytes, t32 != NULL };
+  SortedRows *source = &arrivals->sources[arrivals->n_sources];
+  *source = (SortedRows){ (uint32_t)n_rows, starts[0], ends[n_members - 1], records, record_bytes, t32 != NULL };
   free(starts);
   free(ends);
   napi_value index;
@@ -311,7 +311,7 @@ static napi_value arrival_spike(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "native kernels: no such source or row");
     return NULL;
   }
-  const SourceRows *rows = &arrivals->sources[source];
+  const SortedRows *rows = &arrivals->sources[source];
   const uint32_t begin = rows->row_start[row], end = rows->row_end[row];
   if (end > begin) {
     if (arrivals->n_pending == arrivals->capacity) {
@@ -359,11 +359,11 @@ static napi_value arrival_spike(napi_env env, napi_callback_info info) {
     for (size_t i = 0; i < n; i++) {                                                                 \
       if (i + AHEAD < n) {                                                                           \
         const Pending *later = &pending[i + AHEAD];                                                  \
-        const SourceRows *rows = &sources[later->source];                                            \
+        const SortedRows *rows = &sources[later->source];                                            \
         __builtin_prefetch((const char *)rows->records + (size_t)later->cursor * rows->record_bytes); \
       }                                                                                              \
       Pending spike = pending[i];                                                                    \
-      const SourceRows *rows = &sources[spike.source];                                               \
+      const SortedRows *rows = &sources[spike.source];                                               \
       const uint32_t below = (uint32_t)(end - spike.step) << 8;                                      \
       const int32_t offset = spike.step - start;                                                     \
       uint32_t k = spike.cursor;                                                                     \
@@ -396,7 +396,7 @@ static napi_value arrive(napi_env env, napi_callback_info info) {
   double events = 0;
   int late = 0;
   Pending *pending = arrivals->pending;
-  const SourceRows *sources = arrivals->sources;
+  const SortedRows *sources = arrivals->sources;
   const size_t n = arrivals->n_pending;
   size_t kept = 0;
   const int32_t end = start + steps;

@@ -1,13 +1,11 @@
 import test from 'ava';
-import { MemoryRecorder, normalizeDescription, type SpikeMatrix } from '../index.ts';
-import { runThreads } from '../coordinator/runThreads.ts';
+import { normalizeDescription, type SpikeMatrix } from '../index.ts';
 import { arrivalGroups, type ProjectionRole } from '../src/engine/connectivity/arrivalDelivery.ts';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
 import { wholeNetwork } from '../src/engine/layout.ts';
 import { nativeKernels } from '../src/engine/nativeKernels.ts';
 import { PartitionEngine } from '../src/engine/partitionEngine.ts';
-import { runLocal } from '../src/run/runLocal.ts';
-import { population, sameMonitors, withJavaScript } from './helpers.ts';
+import { population, recordedRun, sameMonitors, withJavaScript } from './helpers.ts';
 
 // The tests switch between the kernels (`withJavaScript`), so they run one at a time.
 
@@ -88,13 +86,6 @@ function network(precision: 'double' | 'single') {
   });
 }
 
-async function runs(description: ReturnType<typeof network>, workers: number) {
-  const recorder = new MemoryRecorder();
-  const steps = 300;
-  const stats = workers === 1 ? runLocal(description, { steps, recorders: [recorder] }) : await runThreads(description, { steps, workers, recorders: [recorder] });
-  return { stats, data: recorder.data };
-}
-
 for (const precision of ['double', 'single'] as const) {
   test.serial(`rows delivered in arrival order add what the JavaScript kernels add, bit for bit, in ${precision} precision, on 1 and 2 workers`, async (t) => {
     const description = network(precision);
@@ -102,11 +93,11 @@ for (const precision of ['double', 'single'] as const) {
     const engine = new PartitionEngine(description, wholeNetwork(description));
     t.is(engine.chunkSteps, 3);
     for (const p of engine.populations) t.deepEqual([p.ringSlots.positive, p.ringSlots.negative], [3, 3], p.name);
-    const javascript = await withJavaScript(() => runs(description, 1));
+    const javascript = await withJavaScript(() => recordedRun(description, 300, 1));
     t.true((javascript.data['E.spike'] as SpikeMatrix).steps.length > 200, 'E spikes');
     t.true((javascript.data['L.spike'] as SpikeMatrix).steps.length > 200, 'L spikes');
     for (const workers of [1, 2]) {
-      const native = await runs(description, workers);
+      const native = await recordedRun(description, 300, workers);
       t.is(native.stats.spikes_sha256, javascript.stats.spikes_sha256, `${workers} worker(s)`);
       t.is(native.stats.neuron_events, javascript.stats.neuron_events, `${workers} worker(s)`);
       sameMonitors(t, native.data, javascript.data, `${workers} worker(s)`);

@@ -5,6 +5,7 @@ import type { NetworkDescription } from '../src/ir/description.ts';
 import { MemoryRecorder } from '../src/monitor/memoryRecorder.ts';
 import type { MonitorResults, SpikeMatrix, TraceMatrix } from '../src/monitor/results.ts';
 import { runLocal, stepsFor, type RunStats } from '../src/run/runLocal.ts';
+import { runThreads } from '../coordinator/runThreads.ts';
 import { nativeKernelsPath, useNativeKernels } from '../src/engine/nativeKernels.ts';
 
 export function simulate(raw: object, tMs: number): { description: NetworkDescription; stats: RunStats; mon: MonitorResults } {
@@ -12,6 +13,13 @@ export function simulate(raw: object, tMs: number): { description: NetworkDescri
   const recorder = new MemoryRecorder();
   const stats = runLocal(description, { steps: stepsFor(tMs, description.dt), recorders: [recorder] });
   return { description, stats, mon: recorder.data };
+}
+
+/** Runs `description` for `steps` steps in this process (one worker) or on `workers` threads, keeping every monitor in memory. */
+export async function recordedRun(description: NetworkDescription, steps: number, workers: number) {
+  const recorder = new MemoryRecorder();
+  const stats = workers === 1 ? runLocal(description, { steps, recorders: [recorder] }) : await runThreads(description, { steps, workers, recorders: [recorder] });
+  return { stats, data: recorder.data };
 }
 
 /**

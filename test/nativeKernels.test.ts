@@ -19,7 +19,7 @@ import { nativeNeuronStep } from '../src/engine/models/nativeNeurons.ts';
 import { emptyChunkSpikes } from '../src/engine/population.ts';
 import { keyedBits, mixCounter, streamKey } from '../src/random/counter.ts';
 import { countFrom, GUIDE_BITS, PoissonSampler } from '../src/random/distributions.ts';
-import { seededRandom, withJavaScript } from './helpers.ts';
+import { recordedRun, seededRandom, withJavaScript } from './helpers.ts';
 
 // The tests switch between the kernels (`withJavaScript`), so they run one at a time.
 const addon = nativeKernelsPath();
@@ -166,11 +166,7 @@ const description = normalizeDescription({
 });
 
 async function runs(workers: number, of = description) {
-  const recorder = new MemoryRecorder();
-  const stats = workers === 1
-    ? runLocal(of, { steps: 2000, recorders: [recorder] })
-    : await runThreads(of, { steps: 2000, workers, recorders: [recorder] });
-  return { stats, data: recorder.data };
+  return recordedRun(of, 2000, workers);
 }
 
 for (const workers of [1, 2]) {
@@ -376,13 +372,7 @@ const driven = normalizeDescription({
 
 for (const workers of [1, 2]) {
   test.serial(`both neuron models with Poisson drives and generator current: the same spikes and traces with the C kernels as with JavaScript, on ${workers} worker(s)`, async (t) => {
-    const run = async () => {
-      const recorder = new MemoryRecorder();
-      const stats = workers === 1
-        ? runLocal(driven, { steps: 3000, recorders: [recorder] })
-        : await runThreads(driven, { steps: 3000, workers, recorders: [recorder] });
-      return { stats, data: recorder.data };
-    };
+    const run = () => recordedRun(driven, 3000, workers);
     const native = await run();
     const javascript = await withJavaScript(run);
     t.true(native.stats.spikes > 200, `${native.stats.spikes} spikes`);

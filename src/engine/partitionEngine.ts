@@ -88,9 +88,11 @@ export class PartitionEngine {
     const groups = arrivalGroups(description.projections.map((projection, index) => ({
       pre: pres[index], post: posts[index], table: tables[index], sparse: projection.conn_repr !== 'MAT', synaptic: receptors[index] === 'synaptic',
     })));
+    // Which projections, and so which populations' synaptic rings, are delivered in arrival order.
     const arrival = description.projections.map(() => false);
-    for (const index of groups.flat()) arrival[index] = true;
-    const ringSlots = ringSlotsOf(description, tables, receptors, signs, arrival, this.chunkSteps);
+    const arrivalRings = description.populations.map(() => false);
+    for (const index of groups.flat()) arrival[index] = arrivalRings[posts[index]] = true;
+    const ringSlots = ringSlotsOf(description, tables, receptors, signs, arrivalRings, this.chunkSteps);
     this.populations = description.populations.map((p, index) => {
       const { start, stop } = plan.slices[index];
       // Each neuron draws the first value of its own stream; a per-neuron array is indexed by neuron.

@@ -18,17 +18,15 @@ import type { RingSlots } from './population.ts';
 
 /**
  * Per population, in description order. For projection i: `tables[i]` its synapses, `receptors[i]`
- * the input it feeds, `signs[i]` what `weightSigns` says of its table, `arrival[i]` whether it is
- * delivered in arrival order, with chunks of `chunkSteps` steps.
+ * the input it feeds, `signs[i]` what `weightSigns` says of its table. Per population,
+ * `arrivalRings[p]`: whether its synaptic input all comes in arrival order (`arrivalGroups`), with
+ * chunks of `chunkSteps` steps.
  */
 export function ringSlotsOf(
   description: NetworkDescription, tables: readonly SynapseTable[], receptors: readonly Receptor[], signs: readonly WeightSigns[],
-  arrival: readonly boolean[], chunkSteps: number,
+  arrivalRings: readonly boolean[], chunkSteps: number,
 ): RingSlots[] {
   const longest = description.populations.map(() => ({ positive: 0, negative: 0, current: 0 }));
-  // Whether each population has synaptic input, and whether all of it comes in arrival order.
-  const synaptic = description.populations.map(() => false);
-  const allArrival = description.populations.map(() => true);
   const postOf = new Map(description.populations.map((p, index) => [p.name, index]));
   description.projections.forEach((projection, index) => {
     const table = tables[index];
@@ -39,12 +37,10 @@ export function ringSlotsOf(
       rings.current = Math.max(rings.current, table.maxDelay);
       return;
     }
-    synaptic[post] = true;
-    allArrival[post] &&= arrival[index];
     if (signs[index] !== 'negative') rings.positive = Math.max(rings.positive, table.maxDelay);
     if (signs[index] !== 'positive') rings.negative = Math.max(rings.negative, table.maxDelay);
   });
-  return longest.map((l, p) => synaptic[p] && allArrival[p]
+  return longest.map((l, p) => arrivalRings[p]
     ? { positive: chunkSteps, negative: chunkSteps, current: l.current + 1 }
     : { positive: l.positive + 1, negative: l.negative + 1, current: l.current + 1 });
 }
