@@ -10,7 +10,8 @@
  *                                                1 thread each, and 1 worker process with 2 threads
  *
  * Brunel also runs as two independent one-worker processes at once, each repeat: what the machine
- * gives two busy threads, and so the most two workers can gain, on the day of the bench.
+ * gives two busy threads, and so the most two workers can gain, on the day of the bench. And each
+ * repeat measures how evenly the machine runs two busy threads (`processorPace.ts`).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +19,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { barrierWaitShare } from '../src/cli/runManifest.ts';
+import { processorPace, type ProcessorPace } from './processorPace.ts';
 
 interface Case {
   name: string;
@@ -29,7 +31,7 @@ interface Case {
   nodes?: number;
   /** Partition threads per node (`spikegrid worker --threads`); default 1. */
   threadsPerNode?: number;
-  /** Also run two one-worker processes at once, to measure what the machine gives two threads. */
+  /** Also run two one-worker processes at once, and measure the processors' pace, to see what the machine gives two threads. */
   pairOfOne?: boolean;
   /** More options of `spikegrid run`. */
   flags?: string[];
@@ -101,9 +103,13 @@ for (const c of selected) {
   const placements = nodes ? [['--nodes', nodes.addresses.join(','), '--token-file', nodes.tokenFile], ['--workers', String(partitions)]] : workerCounts.map((w) => ['--workers', String(w)]);
   const runsByPlacement = placements.map(() => [] as Array<Record<string, any>>);
   const pairs: Array<Array<Record<string, any>>> = [];
+  const paces: ProcessorPace[] = [];
   for (let i = 0; i < repeat; i++) {
     for (const [p, placement] of placements.entries()) runsByPlacement[p].push(await runCase(c, placement));
-    if (c.pairOfOne && !nodes) pairs.push(await Promise.all([runCase(c, ['--workers', '1']), runCase(c, ['--workers', '1'])]));
+    if (c.pairOfOne && !nodes) {
+      pairs.push(await Promise.all([runCase(c, ['--workers', '1']), runCase(c, ['--workers', '1'])]));
+      paces.push(await processorPace());
+    }
   }
   nodes?.stop();
   if (nodes) {
@@ -131,6 +137,12 @@ for (const c of selected) {
     const slowdown = median(pairs.flatMap((pair, i) => pair.map((r) => r.sim_s / alone[i].sim_s)));
     speedups.push(`${c.name}: two 1-worker runs at once: each sim ×${slowdown.toFixed(2)} as long as one alone (median); `
       + `so 2 workers that split the work perfectly would be ×${(2 / slowdown).toFixed(2)} as fast as 1 on this machine today`);
+  }
+  if (paces.length > 0) {
+    // Workers that meet every chunk go at the slower one's pace: this is what that costs them.
+    const each = (key: keyof ProcessorPace) => paces.map((p) => `×${p[key].toFixed(2)}`).join(', ');
+    speedups.push(`processors: in ${paces[0].windows} windows of 0.1 s, the faster of two busy threads made this many times the slower's passes, `
+      + `per repeat: median ${each('median')}; 90th percentile ${each('p90')}; at most ${each('max')}`);
   }
 }
 
