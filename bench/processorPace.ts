@@ -16,6 +16,7 @@ export interface ProcessorPace {
   readonly p90: number;
   readonly max: number;
   readonly windows: number;
+  readonly windowMs: number;
 }
 
 /** Each thread, from the common start on: its passes in each window, into `counts[thread * windows + window]`. */
@@ -51,5 +52,5 @@ export async function processorPace(seconds = 3, windowMs = 100): Promise<Proces
     return Math.max(a, b) / Math.max(1, Math.min(a, b));
   }).sort((a, b) => a - b);
   const at = (q: number) => ratios[Math.min(windows - 1, Math.floor(q * windows))];
-  return { median: at(0.5), p90: at(0.9), max: ratios[windows - 1], windows };
+  return { median: at(0.5), p90: at(0.9), max: ratios[windows - 1], windows, windowMs };
 }

@@ -140,8 +140,8 @@ for (const c of selected) {
   }
   if (paces.length > 0) {
     // Workers that meet every chunk go at the slower one's pace: this is what that costs them.
-    const each = (key: keyof ProcessorPace) => paces.map((p) => `×${p[key].toFixed(2)}`).join(', ');
-    speedups.push(`processors: in ${paces[0].windows} windows of 0.1 s, the faster of two busy threads made this many times the slower's passes, `
+    const each = (key: 'median' | 'p90' | 'max') => paces.map((p) => `×${p[key].toFixed(2)}`).join(', ');
+    speedups.push(`processors: in ${paces[0].windows} windows of ${paces[0].windowMs / 1000} s, the faster of two busy threads made this many times the slower's passes, `
       + `per repeat: median ${each('median')}; 90th percentile ${each('p90')}; at most ${each('max')}`);
   }
 }
