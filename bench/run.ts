@@ -140,9 +140,11 @@ for (const c of selected) {
   }
   if (paces.length > 0) {
     // Workers that meet every chunk go at the slower one's pace: this is what that costs them.
-    const each = (key: 'median' | 'p90' | 'max') => paces.map((p) => `×${p[key].toFixed(2)}`).join(', ');
+    const each = (key: 'median' | 'p90' | 'max' | 'twoWorkersAtMost') => paces.map((p) => `×${p[key].toFixed(2)}`).join(', ');
     speedups.push(`processors: in ${paces[0].windows} windows of ${paces[0].windowMs / 1000} s, the faster of two busy threads made this many times the slower's passes, `
-      + `per repeat: median ${each('median')}; 90th percentile ${each('p90')}; at most ${each('max')}`);
+      + `per repeat: median ${each('median')}; 90th percentile ${each('p90')}; at most ${each('max')}; `
+      + `so 2 workers that meet every chunk could be at most ${each('twoWorkersAtMost')} as fast as 1`
+      + (alone && runsByWorkers.has(2) ? ` (measured in the same repeats: ${alone.map((r, i) => `×${(r.sim_s / runsByWorkers.get(2)![i].sim_s).toFixed(2)}`).join(', ')})` : ''));
   }
 }
 
