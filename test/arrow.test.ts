@@ -149,6 +149,20 @@ print(json.dumps(dict(duckdb.sql(f"SELECT population, count(*) FROM '{d}/spikes.
   t.is(outside.stderr.trim(), 'spikegrid: --neurons 200:300: I has neurons 0..124; give a range within them');
 });
 
+test('a trace plot without --neurons draws the first recorded neurons that have colours of their own, and says which', (t) => {
+  const dir = temp();
+  const run = spawnSync(process.execPath, [bin, 'run', join(examples, 'brunel.ts'), '--t', '20', '--set', 'scale=0.05', '--out', dir, '--trace', 'E.v[3:11]', '--workers', '1'], { encoding: 'utf8' });
+  t.is(run.status, 0, run.stderr);
+  const plot = spawnSync(process.execPath, [bin, 'plot', dir, '--trace', 'E.v'], { encoding: 'utf8' });
+  t.is(plot.status, 0, plot.stderr);
+  t.is(plot.stdout, `E.v: plotted neurons 3, 4, 5, 6, 7, the first 5 of the 8 recorded; choose others with --neurons start:stop\nwrote ${join(dir, 'E.v.png')}\n`);
+  t.true(statSync(join(dir, 'E.v.png')).size > 10000);
+  // Neurons chosen are all drawn, however many.
+  const chosen = spawnSync(process.execPath, [bin, 'plot', dir, '--trace', 'E.v', '--neurons', '0:11', '--file', 'all.png'], { encoding: 'utf8' });
+  t.is(chosen.status, 0, chosen.stderr);
+  t.is(chosen.stdout, `wrote ${join(dir, 'all.png')}\n`);
+});
+
 /**
  * Python: `whole_batches(path)`, the schema of an Arrow stream and the batches written in full
  * before it was cut, read as the README reads a dead run's stream.

@@ -51,9 +51,13 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
   }
   const [population, variable] = trace!.split('.');
   const values = new Map<number, Float64Array>();
-  // The neurons recorded of this variable, to say so when none is in --neurons.
+  // Without --neurons, the first recorded neurons, as many as have a colour of their own: a plot
+  // of thousands of lines shows nothing.
+  const most = option('--neurons') === undefined ? LINE_COLOURS.length : Infinity;
+  // The neurons recorded of this variable, to say so when none is in --neurons, or some are left out.
   let lowest = Infinity;
   let highest = -Infinity;
+  const recorded = new Set<number>();
   for (const batch of streamBatches(requireFile(dir, 'traces.arrow'))) {
     const columns = ['step', 'population', 'neuron', 'variable', 'value'].map((c) => batch.getChild(c)!);
     for (let i = 0; i < batch.numRows; i++) {
@@ -62,7 +66,11 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
       lowest = Math.min(lowest, n);
       highest = Math.max(highest, n);
       if (n < first || (last !== undefined && n >= last)) continue;
-      if (!values.has(n)) values.set(n, new Float64Array(run.steps));
+      if (!values.has(n)) {
+        recorded.add(n);
+        if (values.size >= most) continue;
+        values.set(n, new Float64Array(run.steps));
+      }
       values.get(n)![Number(columns[0].get(i))] = columns[4].get(i) as number;
     }
   }
@@ -78,6 +86,9 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
   const path = line_plot(ts, [...values.values()], {
     title: `${trace}`, ylabel: unit ? `${trace} (${unit})` : trace, labels, dir, file: option('--file') ?? `${trace}.png`,
   });
+  if (recorded.size > values.size) {
+    console.log(`${trace}: plotted neurons ${[...values.keys()].join(', ')}, the first ${values.size} of the ${recorded.size} recorded; choose others with --neurons start:stop`);
+  }
   console.log(`wrote ${path}`);
   return 0;
 }
