@@ -147,6 +147,17 @@ print(json.dumps(dict(duckdb.sql(f"SELECT population, count(*) FROM '{d}/spikes.
   const outside = spawnSync(process.execPath, [bin, 'plot', dir, '--raster', 'I', '--neurons', '200:300'], { encoding: 'utf8' });
   t.is(outside.status, 2);
   t.is(outside.stderr.trim(), 'spikegrid: --neurons 200:300: I has neurons 0..124; give a range within them');
+  // A trace that is not POP.VAR, of no such population, or not recorded: each says what to give.
+  const refusals: Array<[string, string]> = [
+    ['E', 'spikegrid: --trace E: give a population and a variable, POP.VAR, as recorded with spikegrid run --trace'],
+    ['X.v', 'spikegrid: --trace X.v: no such population; known: E, I'],
+    ['I.v', `spikegrid: --trace I.v: not in ${join(dir, 'traces.arrow')}, which holds E.v; record it with spikegrid run --trace I.v`],
+  ];
+  for (const [trace, message] of refusals) {
+    const refused = spawnSync(process.execPath, [bin, 'plot', dir, '--trace', trace], { encoding: 'utf8' });
+    t.is(refused.status, 2, trace);
+    t.is(refused.stderr.trim(), message);
+  }
 });
 
 test('a trace plot without --neurons draws the first recorded neurons that have colours of their own, and says which', (t) => {

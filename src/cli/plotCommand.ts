@@ -50,7 +50,13 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
     console.log(`wrote ${path}`);
     return 0;
   }
-  const [population, variable] = trace!.split('.');
+  const [population, variable, ...more] = trace!.split('.');
+  if (!population || !variable || more.length > 0) {
+    throw new ModelError('INVALID_VALUE', `--trace ${trace}: give a population and a variable, POP.VAR, as recorded with spikegrid run --trace`);
+  }
+  if (!Object.hasOwn(run.populations, population)) {
+    throw new ModelError('UNKNOWN_NAME', `--trace ${trace}: no such population; known: ${Object.keys(run.populations).join(', ')}`);
+  }
   const values = new Map<number, Float64Array>();
   // Without --neurons, the first recorded neurons, as many as have a colour of their own: a plot
   // of thousands of lines shows nothing.
@@ -83,7 +89,7 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
     const file = join(dir, 'traces.arrow');
     throw new ModelError('UNKNOWN_NAME', lowest <= highest
       ? `--trace ${trace} --neurons ${first}:${last}: ${file} holds neurons ${lowest}..${highest} of ${trace}, none of these; give --neurons within them, or record these with --trace ${trace}[${first}:${last}]`
-      : `--trace ${trace}: not in ${file}; record it with --trace ${trace}`);
+      : `--trace ${trace}: not in ${file}${recordedTraces(file)}; record it with spikegrid run --trace ${trace}`);
   }
   const unit = VARIABLE_UNITS[variable];
   // A legend while each line has a colour of its own.
@@ -96,6 +102,18 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
   }
   console.log(`wrote ${path}`);
   return 0;
+}
+
+/** What a traces file holds, as ", which holds E.v, I.v" (every trace is in its first batch); "" for none. */
+function recordedTraces(file: string): string {
+  for (const batch of streamBatches(file)) {
+    const population = batch.getChild('population')!;
+    const variable = batch.getChild('variable')!;
+    const traces = new Set<string>();
+    for (let i = 0; i < batch.numRows; i++) traces.add(`${population.get(i)}.${variable.get(i)}`);
+    return traces.size > 0 ? `, which holds ${[...traces].join(', ')}` : '';
+  }
+  return '';
 }
 
 /**
