@@ -122,6 +122,9 @@ test('a run into the directory of an earlier one replaces its files, whatever ei
   const traces = spikegrid('sql', dir, 'SELECT count(*) FROM traces');
   t.is(traces.status, 2);
   t.true(traces.stderr.includes(`${dir} holds no traces: record them with spikegrid run … --out ${dir} --trace POP.VAR`), traces.stderr);
+  const misnamed = spikegrid('sql', dir, 'SELECT count(*) FROM spike');
+  t.is(misnamed.status, 2);
+  t.true(misnamed.stderr.trimEnd().endsWith(`${dir}'s tables: spikes`), misnamed.stderr);
   t.is(brunelRun('--seed', '3', '--no-record').status, 0);
   t.false(existsSync(join(dir, 'spikes.arrow')), 'a run that records nothing leaves no spikes of an earlier one beside its run.json');
 });

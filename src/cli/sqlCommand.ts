@@ -10,9 +10,12 @@ export async function sqlCommand(argv: readonly string[]): Promise<number> {
       const result = await connection.runAndReadAll(query);
       return { names: result.columnNames(), values: result.getRowsJson() };
     } catch (error) {
-      // Traces are recorded only when asked for: say how.
-      const noTraces = !tables.includes('traces') && (error as Error).message.includes('Table with name traces does not exist');
-      const hint = noTraces ? `\n${dir} holds no traces: record them with spikegrid run … --out ${dir} --trace POP.VAR` : '';
+      // Traces are recorded only when asked for: say how. Any other missing table: say which there are.
+      const message = (error as Error).message;
+      const noTraces = !tables.includes('traces') && message.includes('Table with name traces does not exist');
+      const hint = noTraces
+        ? `\n${dir} holds no traces: record them with spikegrid run … --out ${dir} --trace POP.VAR`
+        : /^Catalog Error: Table with name /.test(message) ? `\n${dir}'s tables: ${tables.join(', ')}` : '';
       throw new ModelError('INVALID_VALUE', `SQL: ${(error as Error).message}${hint}`);
     }
   });
