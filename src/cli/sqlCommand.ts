@@ -16,7 +16,7 @@ export async function sqlCommand(argv: readonly string[]): Promise<number> {
       const hint = noTraces
         ? `\n${dir} holds no traces: record them with spikegrid run … --out ${dir} --trace POP.VAR`
         : /^Catalog Error: Table with name /.test(message) ? `\n${dir}'s tables: ${tables.join(', ')}` : '';
-      throw new ModelError('INVALID_VALUE', `SQL: ${(error as Error).message}${hint}`);
+      throw new ModelError('INVALID_VALUE', `SQL: ${message}${hint}`);
     }
   });
   console.log(formatTable(rows.names, rows.values.map((row) => row.map((v) => (v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v))))));
