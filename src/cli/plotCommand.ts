@@ -57,14 +57,19 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
   if (!Object.hasOwn(run.populations, population)) {
     throw new ModelError('UNKNOWN_NAME', `--trace ${trace}: no such population; known: ${Object.keys(run.populations).join(', ')}`);
   }
-  const values = new Map<number, Float64Array>();
   // Without --neurons, the first recorded neurons, as many as have a colour of their own: a plot
   // of thousands of lines shows nothing.
   const most = option('--neurons') === undefined ? LINE_COLOURS.length : Infinity;
+  // Per neuron of the population: its line's index in `lines`, or UNSEEN, or LEFT_OUT.
+  const UNSEEN = -1;
+  const LEFT_OUT = -2;
+  const lineOf = new Int32Array(run.populations[population].size).fill(UNSEEN);
+  const drawn: number[] = [];
+  const lines: Float64Array[] = [];
   // The neurons recorded of this variable, to say so when none is in --neurons, or some are left out.
   let lowest = Infinity;
   let highest = -Infinity;
-  const recorded = new Set<number>();
+  let recorded = 0;
   for (const batch of streamBatches(requireFile(dir, 'traces.arrow'))) {
     const populations = namesColumn(batch, 'population', population);
     const variables = namesColumn(batch, 'variable', variable);
@@ -77,15 +82,16 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
       lowest = Math.min(lowest, n);
       highest = Math.max(highest, n);
       if (n < first || (last !== undefined && n >= last)) continue;
-      if (!values.has(n)) {
-        recorded.add(n);
-        if (values.size >= most) continue;
-        values.set(n, new Float64Array(run.steps));
+      let line = lineOf[n];
+      if (line === UNSEEN) {
+        recorded++;
+        line = lineOf[n] = lines.length < most ? lines.push(new Float64Array(run.steps)) - 1 : LEFT_OUT;
+        if (line >= 0) drawn.push(n);
       }
-      values.get(n)![Number(step[i])] = value[i];
+      if (line >= 0) lines[line][Number(step[i])] = value[i];
     }
   }
-  if (values.size === 0) {
+  if (lines.length === 0) {
     const file = join(dir, 'traces.arrow');
     throw new ModelError('UNKNOWN_NAME', lowest <= highest
       ? `--trace ${trace} --neurons ${first}:${last}: ${file} holds neurons ${lowest}..${highest} of ${trace}, none of these; give --neurons within them, or record these with --trace ${trace}[${first}:${last}]`
@@ -93,12 +99,12 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
   }
   const unit = VARIABLE_UNITS[variable];
   // A legend while each line has a colour of its own.
-  const labels = values.size <= LINE_COLOURS.length ? [...values.keys()].map((n) => `neuron ${n}`) : undefined;
-  const path = line_plot(ts, [...values.values()], {
+  const labels = lines.length <= LINE_COLOURS.length ? drawn.map((n) => `neuron ${n}`) : undefined;
+  const path = line_plot(ts, lines, {
     title: `${trace}`, ylabel: unit ? `${trace} (${unit})` : trace, labels, dir, file: option('--file') ?? `${trace}.png`,
   });
-  if (recorded.size > values.size) {
-    console.log(`${trace}: plotted neurons ${[...values.keys()].join(', ')}, the first ${values.size} of the ${recorded.size} recorded; choose others with --neurons start:stop`);
+  if (recorded > lines.length) {
+    console.log(`${trace}: plotted neurons ${drawn.join(', ')}, the first ${lines.length} of the ${recorded} recorded; choose others with --neurons start:stop`);
   }
   console.log(`wrote ${path}`);
   return 0;
