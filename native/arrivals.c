@@ -115,28 +115,23 @@ static napi_value make_arrivals(napi_env env, napi_callback_info info) {
     arrivals->rings[r].slots = ((uint32_t *)slots)[r];
     ok = ok && arrivals->rings[r].slots > 0 && (size_t)arrivals->rings[r].slots * arrivals->rings[r].size <= length;
   }
-  arrivals->single = numbers == napi_float32_array;
-  arrivals->n_rings = n_rings;
-  arrivals->min_slots = MAX_DELAY + 1;
-  for (uint32_t r = 0; ok && r < n_rings; r++) {
-    if (arrivals->rings[r].slots < arrivals->min_slots) arrivals->min_slots = arrivals->rings[r].slots;
-  }
-  if (ok && (arrivals->slots = malloc(((size_t)n_rings * arrivals->min_slots + 1) * sizeof(void *))) == NULL) {
-    free(arrivals);
-    napi_throw_error(env, NULL, "native kernels: out of memory");
-    return NULL;
-  }
   if (!ok) {
     free(arrivals);
     napi_throw_type_error(env, NULL, "native kernels: arrivals() takes up to 256 rings of one precision, their sizes and slots, each ring holding slots × size numbers");
     return NULL;
   }
-  napi_value handle;
-  if (napi_create_external(env, arrivals, free_arrivals, NULL, &handle) != napi_ok) {
+  arrivals->single = numbers == napi_float32_array;
+  arrivals->n_rings = n_rings;
+  arrivals->min_slots = MAX_DELAY + 1;
+  for (uint32_t r = 0; r < n_rings; r++) {
+    if (arrivals->rings[r].slots < arrivals->min_slots) arrivals->min_slots = arrivals->rings[r].slots;
+  }
+  if ((arrivals->slots = malloc(((size_t)n_rings * arrivals->min_slots + 1) * sizeof(void *))) == NULL) {
     free(arrivals);
+    napi_throw_error(env, NULL, "native kernels: out of memory");
     return NULL;
   }
-  return handle;
+  return owned_handle(env, arrivals, free_arrivals);
 }
 
 /* The ring synapse k writes into: by the sign of its weight. */
@@ -228,6 +223,12 @@ static napi_value arrival_source(napi_env env, napi_callback_info info) {
     && n_members > 0 && n_ends == n_members;
   const uint32_t **starts = calloc(n_members + 1, sizeof(uint32_t *));
   const uint32_t **ends = calloc(n_members + 1, sizeof(uint32_t *));
+  if (starts == NULL || ends == NULL) {
+    free(starts);
+    free(ends);
+    napi_throw_error(env, NULL, "native kernels: out of memory");
+    return NULL;
+  }
   size_t n_rows = 0;
   for (uint32_t m = 0; ok && m < n_members; m++) {
     napi_value start, end;

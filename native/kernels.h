@@ -51,14 +51,19 @@ static inline void free_external(napi_env env, void *data, void *hint) {
   free(data);
 }
 
-/* A handle to `data` (malloc'd) that frees it when JavaScript lets go of the handle; freed at once where N-API refuses. */
-static inline napi_value external_handle(napi_env env, void *data) {
+/* A handle to `data` that `finalize` frees when JavaScript lets go of the handle; freed at once where N-API refuses. */
+static inline napi_value owned_handle(napi_env env, void *data, napi_finalize finalize) {
   napi_value handle;
-  if (napi_create_external(env, data, free_external, NULL, &handle) != napi_ok) {
-    free(data);
+  if (napi_create_external(env, data, finalize, NULL, &handle) != napi_ok) {
+    finalize(env, data, NULL);
     return NULL;
   }
   return handle;
+}
+
+/* A handle to `data` (malloc'd, holding no other allocation) that frees it when JavaScript lets go of the handle. */
+static inline napi_value external_handle(napi_env env, void *data) {
+  return owned_handle(env, data, free_external);
 }
 
 /* What a constructor of a handle returns: the handle to `data` where its arguments were `ok`;

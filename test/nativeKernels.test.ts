@@ -2,8 +2,7 @@ import test from 'ava';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryRecorder, normalizeDescription, nn, type SpikeMatrix, type TraceMatrix } from '../index.ts';
-import { runThreads } from '../coordinator/runThreads.ts';
+import { normalizeDescription, nn, type SpikeMatrix, type TraceMatrix } from '../index.ts';
 import { rowDelivery, type RowDelivery } from '../src/engine/connectivity/delivery.ts';
 import { nativeRows } from '../src/engine/connectivity/nativeDelivery.ts';
 import { PREFETCH_FROM_BYTES, rowPrefetch, sourcePrefetch } from '../src/engine/connectivity/rowPrefetch.ts';
@@ -11,7 +10,6 @@ import { buildSynapseTables } from '../src/engine/partitionEngine.ts';
 import { planPartitions } from '../coordinator/planPartitions.ts';
 import { NATIVE_FROM, nativeKernels, nativeKernelsPath, useNativeKernels } from '../src/engine/nativeKernels.ts';
 import type { SynapseTable } from '../src/engine/connectivity/synapseTable.ts';
-import { runLocal } from '../src/run/runLocal.ts';
 import brunel from '../examples/brunel.ts';
 import pd14 from '../examples/pd14.ts';
 import { nativeOneEachInputs, nativePoissonCounts } from '../src/engine/nativePoisson.ts';
@@ -149,13 +147,11 @@ test.serial('a worker that holds none of the synapses of a projection with per-s
     ],
     monitors: [{ target: 'b', attr: 'v', slice: [0, 10] }],
   });
-  const local = new MemoryRecorder();
-  const reference = runLocal(lonely, { steps: 500, recorders: [local] });
-  const threads = new MemoryRecorder();
-  const two = await runThreads(lonely, { steps: 500, workers: 2, recorders: [threads] });
+  const { stats: reference, data: local } = await recordedRun(lonely, 500, 1);
+  const { stats: two, data: threads } = await recordedRun(lonely, 500, 2);
   t.deepEqual(two.per_worker.map((w) => w.synapses).sort(), [5, 6]);
   t.is(two.spikes_sha256, reference.spikes_sha256);
-  t.deepEqual((threads.data['b.v'] as TraceMatrix).data, (local.data['b.v'] as TraceMatrix).data);
+  t.deepEqual((threads['b.v'] as TraceMatrix).data, (local['b.v'] as TraceMatrix).data);
 });
 
 /** The microcircuit (per-synapse weights and delays) at a small scale, with spikes and a trace. */

@@ -27,12 +27,11 @@ export function ringSlotsOf(
   arrivalRings: readonly boolean[], chunkSteps: number,
 ): RingSlots[] {
   const longest = description.populations.map(() => ({ positive: 0, negative: 0, current: 0 }));
-  const postOf = new Map(description.populations.map((p, index) => [p.name, index]));
+  const post = new Map(description.populations.map((p, index) => [p.name, index]));
   description.projections.forEach((projection, index) => {
     const table = tables[index];
     if (table.count === 0) return;
-    const post = postOf.get(projection.post)!;
-    const rings = longest[post];
+    const rings = longest[post.get(projection.post)!];
     if (receptors[index] === 'current') {
       rings.current = Math.max(rings.current, table.maxDelay);
       return;

@@ -60,8 +60,7 @@ const MAX_RINGS = 256;
  * The projections (indices into `roles`, in description order) delivered in arrival order, where
  * the addon is in use, in groups whose tables share their arrays (`sourceGroups.ts`; a table of its
  * own is a group of one): they are taken together or not at all, since the addon reorders their
- * rows together. A group
- * is taken if each of its tables has a weight and a delay per synapse, none longer than MAX_DELAY,
+ * rows together. A group is taken if each of its tables has a weight and a delay per synapse, none longer than MAX_DELAY,
  * and every projection into the synaptic rings of its targets is taken too, with one group of each
  * source population (whose sums would otherwise follow the group's order, not description order).
  * A population's rings of both signs count as one, since some models keep a single one.
