@@ -22,10 +22,13 @@ test('a node that takes longer to build than the deadline keeps the run alive by
       });
       child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
     });
-    const d = normalizeDescription({ ...nn.describeNetwork(new (brunel({ scale: 3 }))()), seed: 9, monitors: [] });
+    // A deadline well above the node's interval (1 s), so that a node held up by other tests' load
+    // for a moment still makes it; a network that takes longer than that to build.
+    const deadlineMs = 2500;
+    const d = normalizeDescription({ ...nn.describeNetwork(new (brunel({ scale: 4 }))()), seed: 9, monitors: [] });
     const built: number[] = [];
-    const run = await runNodes(d, { steps: 15, nodes: [address], token, deadlineMs: 1500, onBuildProgress: (fraction) => built.push(fraction) });
-    t.true(run.build_s > 1.5, `build took ${run.build_s} s`);
+    const run = await runNodes(d, { steps: 15, nodes: [address], token, deadlineMs, onBuildProgress: (fraction) => built.push(fraction) });
+    t.true(run.build_s > deadlineMs / 1000, `build took ${run.build_s} s`);
     t.is(run.steps, 15);
     // What the node said while building carried how far it had got; the coordinator adds 1 at Ready.
     t.true(built.some((fraction) => fraction > 0 && fraction < 1), `reports: ${built.join(', ')}`);
